@@ -1,0 +1,118 @@
+// Opens the database: Postgres when DATABASE_URL is set, else the embedded PGlite.
+// Everything above this file sees one drizzle `Db` type and never the driver.
+import { mkdirSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { PGlite } from '@electric-sql/pglite'
+import { sql } from 'drizzle-orm'
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js'
+import postgres from 'postgres'
+import * as schema from './schema'
+
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>
+export type SqlRows = { rows: Record<string, unknown>[] }
+
+export type Database = {
+  kind: 'pglite' | 'postgres'
+  db: Db
+  /** Raw SQL with $1 parameters; without parameters it may hold several statements (pg-boss needs that). */
+  executeSql(text: string, values?: unknown[]): Promise<SqlRows>
+  /** `true` when a trivial query answers within the timeout. */
+  ping(timeoutMs?: number): Promise<boolean>
+  close(): Promise<void>
+  /** Where the data lives, without credentials, for logs. */
+  location: string
+  target: DatabaseTarget
+}
+
+export type DatabaseTarget =
+  | { kind: 'postgres'; url: string; maxConnections?: number }
+  /** dataDir undefined = in memory (tests). */
+  | { kind: 'pglite'; dataDir: string | undefined }
+
+export function databaseTargetFromConfig(config: {
+  databaseUrl: string | undefined
+  dataDir: string
+}): DatabaseTarget {
+  return config.databaseUrl
+    ? { kind: 'postgres', url: config.databaseUrl }
+    : { kind: 'pglite', dataDir: resolve(config.dataDir, 'pglite') }
+}
+
+export async function openDatabase(target: DatabaseTarget): Promise<Database> {
+  return target.kind === 'postgres' ? openPostgres(target) : openPglite(target.dataDir)
+}
+
+function openPostgres(target: { url: string; maxConnections?: number }): Database {
+  const client = postgres(target.url, {
+    max: target.maxConnections ?? 10,
+    onnotice: () => {}, // "relation already exists, skipping" and friends are not news
+    connect_timeout: 10,
+  })
+  const db = drizzlePostgres(client, { schema }) as unknown as Db
+  const url = new URL(target.url)
+  return {
+    kind: 'postgres',
+    db,
+    async executeSql(text, values) {
+      const rows =
+        values && values.length > 0
+          ? await client.unsafe(text, values as postgres.ParameterOrJSON<never>[])
+          : await client.unsafe(text).simple()
+      return { rows: Array.from(rows) as Record<string, unknown>[] }
+    },
+    ping: (timeoutMs = 2000) => pingWith(() => client`select 1`, timeoutMs),
+    close: () => client.end({ timeout: 5 }),
+    location: `postgres://${url.host}${url.pathname}`,
+    target: { kind: 'postgres', ...target },
+  }
+}
+
+async function openPglite(dataDir: string | undefined): Promise<Database> {
+  if (dataDir) mkdirSync(dataDir, { recursive: true })
+  const client = dataDir ? new PGlite(dataDir) : new PGlite()
+  await client.waitReady
+  const db = drizzlePglite(client, { schema }) as unknown as Db
+  return {
+    kind: 'pglite',
+    db,
+    async executeSql(text, values) {
+      if (values && values.length > 0) {
+        const result = await client.query<Record<string, unknown>>(text, values)
+        return { rows: result.rows }
+      }
+      // exec runs several statements; callers read the rows of the last one.
+      const results = await client.exec(text)
+      return { rows: (results.at(-1)?.rows ?? []) as Record<string, unknown>[] }
+    },
+    ping: (timeoutMs = 2000) => pingWith(() => client.query('select 1'), timeoutMs),
+    close: async () => {
+      if (!client.closed) await client.close()
+    },
+    location: dataDir ? `pglite:${dataDir}` : 'pglite:memory',
+    target: { kind: 'pglite', dataDir },
+  }
+}
+
+async function pingWith(query: () => Promise<unknown>, timeoutMs: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<false>((done) => {
+    timer = setTimeout(() => done(false), timeoutMs)
+  })
+  try {
+    return await Promise.race([query().then(() => true as const), timeout])
+  } catch {
+    return false
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+/** Rows of a `db.execute(sql…)` result on either driver. */
+export function rowsOf<T = Record<string, unknown>>(result: unknown): T[] {
+  if (Array.isArray(result)) return result as T[]
+  return ((result as { rows?: T[] }).rows ?? []) as T[]
+}
+
+export { sql }

@@ -1,0 +1,50 @@
+// Hono app factory: middleware, routes, and the one place errors become HTTP answers.
+import { Hono } from 'hono'
+import { ZodError } from 'zod'
+import { AppError } from '../errors'
+import type { AppDeps, AppEnv } from './context'
+import { requestContext } from './middleware/request-context'
+import { healthRoutes } from './routes/health'
+
+export function createApp(deps: AppDeps) {
+  const app = new Hono<AppEnv>()
+  app.use('*', requestContext(deps.log))
+  app.route('/', healthRoutes(deps))
+
+  app.notFound((c) =>
+    c.json({ error: { code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}` } }, 404)
+  )
+
+  app.onError((err, c) => {
+    const requestId = c.get('requestId')
+    if (err instanceof AppError) {
+      if (err.status >= 500) deps.log.error(err.message, { code: err.code })
+      return c.json(
+        { error: { code: err.code, message: err.message, ...err.details, requestId } },
+        err.status
+      )
+    }
+    if (err instanceof ZodError) {
+      const fields = err.issues.map((issue) => ({
+        field: issue.path.join('.') || '(body)',
+        message: issue.message,
+      }))
+      const message = `Invalid request: ${fields.map((f) => `${f.field}: ${f.message}`).join('; ')}`
+      return c.json({ error: { code: 'bad_request', message, fields, requestId } }, 400)
+    }
+    deps.log.error('unhandled error', { err, path: c.req.path })
+    return c.json(
+      {
+        error: {
+          code: 'internal',
+          message: `Something went wrong on our side. Quote request id ${requestId} to support.`,
+          requestId,
+        },
+      },
+      500
+    )
+  })
+  return app
+}
+
+export type App = ReturnType<typeof createApp>

@@ -1,0 +1,9 @@
+import { Hono } from 'hono'
+import type { AppDeps, AppEnv } from '../context'
+
+export function healthRoutes(deps: AppDeps) {
+  return new Hono<AppEnv>().get('/healthz', async (c) => {
+    const db = await deps.database.ping()
+    return c.json({ ok: db, db }, db ? 200 : 503)
+  })
+}

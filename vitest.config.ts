@@ -1,0 +1,55 @@
+import { defineConfig } from 'vitest/config'
+
+// Integration tests run once per database: always on PGlite, and on Postgres when DATABASE_URL is
+// set. A set but unreachable DATABASE_URL fails the run (test/support/global-setup.ts).
+const integration = ['test/**/*.test.ts']
+const notIntegration = ['test/emulator/**', 'test/bench/**', '**/node_modules/**']
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'shared',
+          include: ['shared/src/**/*.test.ts', 'backend/src/**/*.test.ts'],
+          setupFiles: ['test/support/setup-console.ts'],
+        },
+      },
+      {
+        test: {
+          name: 'emulator',
+          include: ['test/emulator/**/*.test.ts'],
+          setupFiles: ['test/support/setup-console.ts'],
+          testTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: 'pglite',
+          include: integration,
+          exclude: notIntegration,
+          env: { HOLDFAST_TEST_DB: 'pglite' },
+          setupFiles: ['test/support/setup-console.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+      ...(process.env.DATABASE_URL
+        ? [
+            {
+              test: {
+                name: 'postgres',
+                include: integration,
+                exclude: notIntegration,
+                env: { HOLDFAST_TEST_DB: 'postgres' },
+                globalSetup: ['test/support/global-setup.ts'],
+                setupFiles: ['test/support/setup-console.ts'],
+                testTimeout: 60_000,
+                hookTimeout: 60_000,
+              },
+            },
+          ]
+        : []),
+    ],
+  },
+})
