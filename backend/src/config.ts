@@ -16,7 +16,8 @@ const postgresUrl = z
   .string()
   .trim()
   .refine((s) => /^postgres(ql)?:\/\/.+/.test(s) && URL.canParse(s), {
-    message: 'must be a postgres:// or postgresql:// URL, e.g. postgres://user@127.0.0.1:5432/holdfast',
+    message:
+      'must be a postgres:// or postgresql:// URL, e.g. postgres://user@127.0.0.1:5432/holdfast',
   })
 
 const EnvSchema = z.object({

@@ -34,7 +34,13 @@ export function createLogger(
 ): Logger {
   const emit = (at: Exclude<LogLevel, 'silent'>, msg: string, fields?: LogFields) => {
     if (order[at] < order[level]) return
-    const line = { time: new Date().toISOString(), level: at, msg, ...context.getStore(), ...fields }
+    const line = {
+      time: new Date().toISOString(),
+      level: at,
+      msg,
+      ...context.getStore(),
+      ...fields,
+    }
     write(JSON.stringify(line, errorReplacer))
   }
   return {

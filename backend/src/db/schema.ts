@@ -153,17 +153,13 @@ export const stripePrices = pgTable(
   (t) => [primaryKey({ columns: [t.accountId, t.livemode, t.id] })]
 )
 
-export const stripeProducts = pgTable(
-  'stripe_products',
-  { ...stripeObjectColumns() },
-  (t) => [primaryKey({ columns: [t.accountId, t.livemode, t.id] })]
-)
+export const stripeProducts = pgTable('stripe_products', { ...stripeObjectColumns() }, (t) => [
+  primaryKey({ columns: [t.accountId, t.livemode, t.id] }),
+])
 
-export const stripeCoupons = pgTable(
-  'stripe_coupons',
-  { ...stripeObjectColumns() },
-  (t) => [primaryKey({ columns: [t.accountId, t.livemode, t.id] })]
-)
+export const stripeCoupons = pgTable('stripe_coupons', { ...stripeObjectColumns() }, (t) => [
+  primaryKey({ columns: [t.accountId, t.livemode, t.id] }),
+])
 
 export const stripePromotionCodes = pgTable(
   'stripe_promotion_codes',

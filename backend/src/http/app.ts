@@ -12,7 +12,10 @@ export function createApp(deps: AppDeps) {
   app.route('/', healthRoutes(deps))
 
   app.notFound((c) =>
-    c.json({ error: { code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}` } }, 404)
+    c.json(
+      { error: { code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}` } },
+      404
+    )
   )
 
   app.onError((err, c) => {

@@ -25,7 +25,11 @@ export type Queue = {
   start(): Promise<void>
   send<T extends object>(name: QueueName, data: T, options?: PgBoss.SendOptions): Promise<string>
   /** Handles jobs one at a time per worker; a throw marks the job for retry. */
-  work<T>(name: QueueName, handler: JobHandler<T>, options?: { concurrency?: number }): Promise<void>
+  work<T>(
+    name: QueueName,
+    handler: JobHandler<T>,
+    options?: { concurrency?: number }
+  ): Promise<void>
   /** Jobs waiting or running in a queue. */
   depth(name: QueueName): Promise<number>
   /** Stops fetching, lets running handlers finish (up to timeoutMs), then stops. */
@@ -38,7 +42,11 @@ export function createQueue(database: Database, log: Logger): Queue {
     schema: 'pgboss',
     ...(target.kind === 'postgres'
       ? { connectionString: target.url, max: 4, application_name: 'holdfast-queue' }
-      : { db: { executeSql: (text: string, values: unknown[]) => database.executeSql(text, values) } }),
+      : {
+          db: {
+            executeSql: (text: string, values: unknown[]) => database.executeSql(text, values),
+          },
+        }),
     // Jobs are retried with back-off; a crashed worker's job expires and is retried.
     retryLimit: 5,
     retryDelay: 2,
@@ -75,7 +83,8 @@ export function createQueue(database: Database, log: Logger): Queue {
           name,
           { batchSize: 1, pollingIntervalSeconds: 0.5 },
           async (jobs) => {
-            for (const job of jobs) await handler({ id: job.id, name: job.name, data: job.data as never })
+            for (const job of jobs)
+              await handler({ id: job.id, name: job.name, data: job.data as never })
           }
         )
         workerIds.push(id)

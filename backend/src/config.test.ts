@@ -1,0 +1,33 @@
+import { describe, expect, test } from 'vitest'
+import { ConfigError, loadConfig } from './config'
+
+describe('loadConfig', () => {
+  test('defaults give the embedded database and port 8787', () => {
+    const config = loadConfig({})
+    expect(config.databaseUrl).toBeUndefined()
+    expect(config.port).toBe(8787)
+    expect(config.dataDir).toMatch(/\.data$/)
+    expect(config.logLevel).toBe('info')
+  })
+
+  test('a postgres URL selects Postgres', () => {
+    const config = loadConfig({ DATABASE_URL: 'postgres://u@127.0.0.1:5432/holdfast' })
+    expect(config.databaseUrl).toBe('postgres://u@127.0.0.1:5432/holdfast')
+  })
+
+  test('an empty DATABASE_URL means unset', () => {
+    expect(loadConfig({ DATABASE_URL: '  ' }).databaseUrl).toBeUndefined()
+  })
+
+  test('every bad variable is named in one error', () => {
+    let error: unknown
+    try {
+      loadConfig({ DATABASE_URL: 'mysql://x', PORT: '-3', LOG_LEVEL: 'loud', STRIPE_API_URL: 'x' })
+    } catch (err) {
+      error = err
+    }
+    expect(error).toBeInstanceOf(ConfigError)
+    const problems = (error as ConfigError).problems.map((p) => p.split(' ')[0])
+    expect(problems.sort()).toEqual(['DATABASE_URL', 'LOG_LEVEL', 'PORT', 'STRIPE_API_URL'])
+  })
+})

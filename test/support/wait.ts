@@ -1,0 +1,12 @@
+/** Polls `check` until it is true, or fails after timeoutMs with what it waited for. */
+export async function waitFor(
+  check: () => boolean | Promise<boolean>,
+  { timeoutMs = 10_000, intervalMs = 25, what = 'condition' } = {}
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!(await check())) {
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, intervalMs))
+  }
+}
