@@ -1,0 +1,164 @@
+import { describe, expect, test } from 'vitest'
+import { SegmentRule, checkRule, measureRule, toUnixSeconds } from './rule'
+
+describe('SegmentRule schema', () => {
+  test.each([
+    { name: 'empty all', rule: { match: 'all', rules: [] } },
+    {
+      name: 'equals',
+      rule: {
+        match: 'all',
+        rules: [{ trait: 'subscription.status', op: 'equals', value: 'active' }],
+      },
+    },
+    {
+      name: 'in',
+      rule: {
+        match: 'any',
+        rules: [{ trait: 'subscription.status', op: 'in', value: ['active', 'past_due'] }],
+      },
+    },
+    {
+      name: 'exists without value',
+      rule: { match: 'all', rules: [{ trait: 'customer.email', op: 'exists' }] },
+    },
+    {
+      name: 'between',
+      rule: { match: 'all', rules: [{ trait: 'mrr.usd', op: 'between', value: [100, 5000] }] },
+    },
+    {
+      name: 'before an ISO date',
+      rule: {
+        match: 'all',
+        rules: [{ trait: 'customer.created', op: 'before', value: '2026-01-01' }],
+      },
+    },
+    {
+      name: 'after a datetime',
+      rule: {
+        match: 'all',
+        rules: [{ trait: 'customer.created', op: 'after', value: '2026-01-01T10:00:00+02:00' }],
+      },
+    },
+    {
+      name: 'relative days',
+      rule: {
+        match: 'all',
+        rules: [{ trait: 'activity.last_at', op: 'more_than_days_ago', value: 15 }],
+      },
+    },
+    {
+      name: 'nested groups and metadata',
+      rule: {
+        match: 'all',
+        rules: [
+          { trait: 'metadata.plan_tier', op: 'equals', value: 'gold' },
+          { match: 'any', rules: [{ trait: 'card.brand', op: 'contains', value: 'VISA' }] },
+        ],
+      },
+    },
+  ])('accepts $name', ({ rule }) => {
+    expect(SegmentRule.safeParse(rule).success).toBe(true)
+  })
+
+  const deep = (n: number): unknown =>
+    n === 0 ? { match: 'all', rules: [] } : { match: 'all', rules: [deep(n - 1)] }
+  test.each([
+    { name: 'a bare condition at the top', rule: { trait: 'customer.email', op: 'exists' } },
+    { name: 'unknown op', rule: { match: 'all', rules: [{ trait: 'x', op: 'like', value: 'a' }] } },
+    {
+      name: 'gt with a string',
+      rule: { match: 'all', rules: [{ trait: 'mrr.usd', op: 'gt', value: '10' }] },
+    },
+    {
+      name: 'in with a scalar',
+      rule: { match: 'all', rules: [{ trait: 'a', op: 'in', value: 'x' }] },
+    },
+    {
+      name: 'exists with a value',
+      rule: { match: 'all', rules: [{ trait: 'a', op: 'exists', value: 1 }] },
+    },
+    {
+      name: 'negative days',
+      rule: { match: 'all', rules: [{ trait: 'a', op: 'within_last_days', value: -1 }] },
+    },
+    {
+      name: 'fractional days',
+      rule: { match: 'all', rules: [{ trait: 'a', op: 'within_last_days', value: 1.5 }] },
+    },
+    {
+      name: 'bad date',
+      rule: { match: 'all', rules: [{ trait: 'a', op: 'before', value: 'yesterday' }] },
+    },
+    { name: 'empty trait', rule: { match: 'all', rules: [{ trait: '', op: 'exists' }] } },
+    {
+      name: 'infinite number',
+      rule: { match: 'all', rules: [{ trait: 'a', op: 'gt', value: Infinity }] },
+    },
+    { name: 'unknown combinator', rule: { match: 'xor', rules: [] } },
+    { name: 'too deep', rule: deep(8) },
+  ])('rejects $name', ({ rule }) => {
+    expect(SegmentRule.safeParse(rule).success).toBe(false)
+  })
+})
+
+describe('checkRule', () => {
+  test.each([
+    {
+      name: 'fine',
+      rule: { trait: 'subscription.status', op: 'in', value: ['active'] },
+      problems: 0,
+    },
+    {
+      name: 'metadata key',
+      rule: { trait: 'metadata.anything', op: 'contains', value: 'x' },
+      problems: 0,
+    },
+    { name: 'mrr currency', rule: { trait: 'mrr.eur', op: 'gte', value: 1 }, problems: 0 },
+    { name: 'unknown trait', rule: { trait: 'customer.shoe_size', op: 'exists' }, problems: 1 },
+    { name: 'gt on a string', rule: { trait: 'customer.email', op: 'gt', value: 1 }, problems: 1 },
+    {
+      name: 'contains on a boolean',
+      rule: { trait: 'customer.delinquent', op: 'contains', value: 't' },
+      problems: 1,
+    },
+    {
+      name: 'relative on a date',
+      rule: { trait: 'subscription.trial_end', op: 'in_next_days', value: 3 },
+      problems: 0,
+    },
+    {
+      name: 'relative on a number',
+      rule: { trait: 'subscription.quantity', op: 'in_next_days', value: 3 },
+      problems: 1,
+    },
+  ] as const)('$name', ({ rule, problems }) => {
+    expect(checkRule({ match: 'all', rules: [rule as never] })).toHaveLength(problems)
+  })
+})
+
+test.each([
+  { value: 1_700_000_000, expected: 1_700_000_000 },
+  { value: '2026-01-01', expected: Date.UTC(2026, 0, 1) / 1000 },
+  { value: '2026-01-01T02:00:00+02:00', expected: Date.UTC(2026, 0, 1) / 1000 },
+])('toUnixSeconds($value)', ({ value, expected }) => {
+  expect(toUnixSeconds(value)).toBe(expected)
+})
+
+test('measureRule counts depth and conditions', () => {
+  expect(
+    measureRule({
+      match: 'all',
+      rules: [
+        { trait: 'a', op: 'exists' },
+        {
+          match: 'any',
+          rules: [
+            { trait: 'b', op: 'exists' },
+            { trait: 'c', op: 'exists' },
+          ],
+        },
+      ],
+    })
+  ).toEqual({ depth: 2, conditions: 3 })
+})
