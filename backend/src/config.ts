@@ -39,6 +39,43 @@ const EnvSchema = z.object({
   STRIPE_API_URL: optionalString.pipe(
     z.url({ message: 'must be a URL such as http://127.0.0.1:12111' }).optional()
   ),
+  PUBLIC_URL: optionalString.pipe(
+    z.url({ message: 'must be the public base URL, e.g. https://holdfast.example.com' }).optional()
+  ),
+  STRIPE_SECRET_KEY_TEST: optionalString.pipe(
+    z.string().startsWith('sk_test_', 'must start with sk_test_').optional()
+  ),
+  STRIPE_SECRET_KEY_LIVE: optionalString.pipe(
+    z.string().startsWith('sk_live_', 'must start with sk_live_').optional()
+  ),
+  STRIPE_CLIENT_ID_TEST: optionalString,
+  STRIPE_CLIENT_ID_LIVE: optionalString,
+  STRIPE_AUTHORIZE_URL: optionalString.pipe(z.url().optional()),
+  STRIPE_APP_ID: z.string().default('com.holdfast.app'),
+  STRIPE_APP_SECRET: optionalString.pipe(
+    z
+      .string()
+      .regex(/^[^,\s]+(,[^,\s]+)*$/, 'must be one secret, or several separated by commas')
+      .optional()
+  ),
+  STRIPE_WEBHOOK_SECRETS: optionalString.pipe(
+    z
+      .string()
+      .regex(/^whsec_[^,\s]+(,whsec_[^,\s]+)*$/, 'must be whsec_… secrets separated by commas')
+      .optional()
+  ),
+  HOLDFAST_ENCRYPTION_KEY: optionalString.pipe(
+    z
+      .string()
+      .refine((s) => Buffer.from(s, 'base64').length === 32, {
+        message: 'must be 32 random bytes in base64 (openssl rand -base64 32)',
+      })
+      .optional()
+  ),
+  API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
+  UNINSTALL_GRACE_DAYS_TEST: z.coerce.number().min(0).default(0),
+  UNINSTALL_GRACE_DAYS_LIVE: z.coerce.number().min(0).default(30),
+  WEBHOOK_WORKERS: z.coerce.number().int().min(0).default(2),
 })
 
 export type Config = {
@@ -51,6 +88,24 @@ export type Config = {
   shutdownTimeoutMs: number
   /** Base URL of a Stripe API stand-in (our emulator); unset means the real Stripe. */
   stripeApiUrl: string | undefined
+  /** Where Stripe and merchants reach us (OAuth redirect, webhook endpoint). */
+  publicUrl: string
+  stripe: {
+    /** Our own platform secret keys, per mode: OAuth code exchange, refresh, webhook endpoints. */
+    secretKey: { test: string | undefined; live: string | undefined }
+    clientId: { test: string | undefined; live: string | undefined }
+    authorizeUrl: string
+    appId: string
+    /** Signing secrets of the Stripe App (absec_…); several during rotation. */
+    appSecrets: string[]
+    /** Webhook signing secrets (whsec_…) from the environment; several during rotation. */
+    webhookSecrets: string[]
+  }
+  /** 32-byte key for AES-256-GCM; undefined = generate one under dataDir (embedded default). */
+  encryptionKey: Buffer | undefined
+  apiRateLimitPerMinute: number
+  uninstallGraceDays: { test: number; live: number }
+  webhookWorkers: number
 }
 
 export class ConfigError extends Error {
@@ -75,5 +130,24 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     logLevel: e.LOG_LEVEL,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     stripeApiUrl: e.STRIPE_API_URL,
+    publicUrl: (e.PUBLIC_URL ?? `http://${e.HOST}:${e.PORT}`).replace(/\/$/, ''),
+    stripe: {
+      secretKey: { test: e.STRIPE_SECRET_KEY_TEST, live: e.STRIPE_SECRET_KEY_LIVE },
+      clientId: { test: e.STRIPE_CLIENT_ID_TEST, live: e.STRIPE_CLIENT_ID_LIVE },
+      authorizeUrl:
+        e.STRIPE_AUTHORIZE_URL ??
+        (e.STRIPE_API_URL
+          ? new URL('/oauth/v2/authorize', e.STRIPE_API_URL).toString()
+          : 'https://marketplace.stripe.com/oauth/v2/authorize'),
+      appId: e.STRIPE_APP_ID,
+      appSecrets: e.STRIPE_APP_SECRET?.split(',') ?? [],
+      webhookSecrets: e.STRIPE_WEBHOOK_SECRETS?.split(',') ?? [],
+    },
+    encryptionKey: e.HOLDFAST_ENCRYPTION_KEY
+      ? Buffer.from(e.HOLDFAST_ENCRYPTION_KEY, 'base64')
+      : undefined,
+    apiRateLimitPerMinute: e.API_RATE_LIMIT_PER_MINUTE,
+    uninstallGraceDays: { test: e.UNINSTALL_GRACE_DAYS_TEST, live: e.UNINSTALL_GRACE_DAYS_LIVE },
+    webhookWorkers: e.WEBHOOK_WORKERS,
   }
 }

@@ -5,11 +5,13 @@ import { serve, type ServerType } from '@hono/node-server'
 import type { Config } from './config'
 import { databaseTargetFromConfig, openDatabase, type Database } from './db/client'
 import { runMigrations } from './db/migrate'
-import { createApp, type App } from './http/app'
+import type { App } from './http/app'
+import { startRuntime } from './runtime'
+import { ensureWebhookEndpoints } from './sync/webhook-endpoints'
 import type { AppDeps } from './http/context'
+import { buildDeps } from './deps'
 import type { Logger } from './log'
 import { createQueue, type Queue } from './queue/queue'
-import { registerWorkers } from './queue/workers'
 
 export type RunningService = {
   app: App
@@ -30,10 +32,9 @@ export async function startService(config: Config, log: Logger): Promise<Running
 
     const queue = createQueue(database, log)
     await queue.start()
-    const deps: AppDeps = { config, database, queue, log, now: () => new Date() }
-    await registerWorkers(deps)
-
-    const app = createApp(deps)
+    const deps: AppDeps = buildDeps(config, database, queue, log)
+    await ensureWebhookEndpoints(deps, config.publicUrl)
+    const { app, drainer } = await startRuntime(deps)
     const server = await listen(app, config)
     const address = server.address() as AddressInfo
     const url = `http://${config.host}:${address.port}`
@@ -44,6 +45,7 @@ export async function startService(config: Config, log: Logger): Promise<Running
       (stopping ??= (async () => {
         log.info('shutting down')
         await closeServer(server, config.shutdownTimeoutMs) // finish in-flight requests
+        await drainer.stop()
         await queue.stop(config.shutdownTimeoutMs) // let running jobs finish
         await database.close()
         log.info('stopped')

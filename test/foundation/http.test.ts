@@ -18,7 +18,8 @@ test('GET /healthz answers ok with the database reachable', async () => {
 })
 
 test('GET /healthz answers 503 when the database is gone', async () => {
-  h = await startHarness({ workers: false })
+  h = await startHarness()
+  await h.drainer.stop()
   await h.queue.stop()
   await h.database.close()
   const res = await h.request('/healthz')

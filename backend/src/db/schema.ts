@@ -63,6 +63,15 @@ export const credentials = pgTable(
   (t) => [primaryKey({ columns: [t.accountId, t.livemode] })]
 )
 
+/** Signing secrets of the Connect webhook endpoints we created (secret only shown at creation). */
+export const webhookSecrets = pgTable('webhook_secrets', {
+  endpointId: text('endpoint_id').primaryKey(),
+  livemode: boolean('livemode').notNull(),
+  url: text('url').notNull(),
+  secretEnc: text('secret_enc').notNull(),
+  createdAt: createdAt(),
+})
+
 /** OAuth `state` nonces: single use, expiring. */
 export const oauthStates = pgTable('oauth_states', {
   nonce: text('nonce').primaryKey(),
@@ -257,6 +266,8 @@ export const stripeEvents = pgTable(
     outcome: text('outcome'),
     error: text('error'),
     attempts: integer('attempts').notNull().default(0),
+    /** A worker holds the event until then; past it, another worker may take it over. */
+    claimedUntil: timestamp('claimed_until', { withTimezone: true }),
   },
   (t) => [
     index('stripe_events_account_idx').on(t.accountId, t.livemode, t.created),

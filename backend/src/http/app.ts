@@ -4,12 +4,42 @@ import { ZodError } from 'zod'
 import { AppError } from '../errors'
 import type { AppDeps, AppEnv } from './context'
 import { requestContext } from './middleware/request-context'
+import { cors } from 'hono/cors'
+import { extensionHeaders, verifyExtensionSignature } from './middleware/extension-auth'
+import { accountRoutes } from './routes/account'
 import { healthRoutes } from './routes/health'
+import { oauthRoutes } from './routes/oauth'
+import { webhookRoutes } from './routes/webhooks'
 
-export function createApp(deps: AppDeps) {
+export type AppWiring = {
+  webhookSecrets: () => Promise<string[]>
+  onEventStored: () => void
+}
+
+export function createApp(deps: AppDeps, wiring: AppWiring) {
   const app = new Hono<AppEnv>()
   app.use('*', requestContext(deps.log))
   app.route('/', healthRoutes(deps))
+  app.route('/', oauthRoutes(deps))
+  app.route('/', webhookRoutes(deps, wiring.webhookSecrets, wiring.onEventStored))
+
+  // The Stripe App runs in a sandboxed iframe whose origin is "null": CORS must allow any origin.
+  app.use(
+    '/api/*',
+    cors({
+      origin: '*',
+      allowHeaders: [
+        'Stripe-Signature',
+        'Content-Type',
+        'Idempotency-Key',
+        ...Object.values(extensionHeaders),
+      ],
+      allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+      maxAge: 600,
+    })
+  )
+  app.use('/api/*', verifyExtensionSignature(deps))
+  app.route('/api/v1', accountRoutes(deps))
 
   app.notFound((c) =>
     c.json(

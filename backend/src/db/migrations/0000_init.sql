@@ -246,7 +246,8 @@ CREATE TABLE "stripe_events" (
 	"processed_at" timestamp with time zone,
 	"outcome" text,
 	"error" text,
-	"attempts" integer DEFAULT 0 NOT NULL
+	"attempts" integer DEFAULT 0 NOT NULL,
+	"claimed_until" timestamp with time zone
 );
 --> statement-breakpoint
 CREATE TABLE "stripe_invoice_payments" (
@@ -419,6 +420,14 @@ CREATE TABLE "timeline_entries" (
 	"title" text NOT NULL,
 	"details" jsonb,
 	"at" timestamp with time zone NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "webhook_secrets" (
+	"endpoint_id" text PRIMARY KEY NOT NULL,
+	"livemode" boolean NOT NULL,
+	"url" text NOT NULL,
+	"secret_enc" text NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX "action_runs_client_key_idx" ON "action_runs" USING btree ("account_id","livemode","client_key");--> statement-breakpoint

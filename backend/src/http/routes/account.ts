@@ -1,0 +1,88 @@
+// The caller's own installation: status, API-key activation, disconnect.
+import { and, eq } from 'drizzle-orm'
+import { Hono } from 'hono'
+import { z } from 'zod'
+import { saveApiKey } from '../../accounts/credentials'
+import { checkApiKey } from '../../accounts/api-key-check'
+import { uninstallAccount } from '../../accounts/uninstall'
+import { accounts } from '../../db/schema'
+import { AppError } from '../../errors'
+import type { AppDeps, AppEnv, Caller } from '../context'
+
+const ApiKeyBody = z.object({
+  apiKey: z
+    .string()
+    .trim()
+    .regex(
+      /^(rk|sk)_(test|live)_[A-Za-z0-9_]+$/,
+      'must be a Stripe restricted key (rk_test_… or rk_live_…)'
+    ),
+})
+
+export function accountRoutes(deps: AppDeps) {
+  return new Hono<AppEnv>()
+    .get('/account', async (c) => {
+      const caller = c.get('caller')
+      const account = await findAccount(deps, caller)
+      return c.json({
+        accountId: caller.accountId,
+        mode: caller.mode,
+        status: account?.status ?? 'not_connected',
+        connection: account?.connection ?? null,
+        installedAt: account?.installedAt ?? null,
+      })
+    })
+    .post('/account/api-key/check', async (c) => {
+      const caller = c.get('caller')
+      const { apiKey } = ApiKeyBody.parse(await c.req.json())
+      assertKeyMode(apiKey, caller)
+      return c.json(await checkApiKey(deps, caller, apiKey))
+    })
+    .post('/account/api-key', async (c) => {
+      const caller = c.get('caller')
+      const { apiKey } = ApiKeyBody.parse(await c.req.json())
+      assertKeyMode(apiKey, caller)
+      const check = await checkApiKey(deps, caller, apiKey)
+      if (!check.ok)
+        throw new AppError('unprocessable', check.message, {
+          missingPermissions: check.missingPermissions,
+        })
+      await saveApiKey(deps, caller, apiKey)
+      await deps.queue.send('sync-task', {
+        kind: 'initial-import',
+        accountId: caller.accountId,
+        livemode: caller.livemode,
+      })
+      return c.json({ saved: true, status: 'active' })
+    })
+    .post('/account/disconnect', async (c) => {
+      const caller = c.get('caller')
+      const account = await findAccount(deps, caller)
+      if (!account || account.status === 'uninstalled') {
+        throw new AppError(
+          'not_found',
+          `Holdfast is not connected to ${caller.accountId} in ${caller.mode} mode.`
+        )
+      }
+      await uninstallAccount(deps, caller, 'disconnected')
+      return c.json({ disconnected: true })
+    })
+}
+
+async function findAccount(deps: AppDeps, caller: Caller) {
+  const [account] = await deps.db
+    .select()
+    .from(accounts)
+    .where(and(eq(accounts.accountId, caller.accountId), eq(accounts.livemode, caller.livemode)))
+  return account
+}
+
+function assertKeyMode(apiKey: string, caller: Caller) {
+  const keyMode = apiKey.includes('_live_') ? 'live' : 'test'
+  if (keyMode !== caller.mode) {
+    throw new AppError(
+      'bad_request',
+      `That is a ${keyMode}-mode key; you are in ${caller.mode} mode. Paste a ${caller.mode}-mode key.`
+    )
+  }
+}

@@ -1,0 +1,17 @@
+// The running parts above the database and queue: queue workers, the webhook event drainer, and
+// the HTTP app. The service (main.ts) and the integration-test harness both build exactly this.
+import type { AppDeps } from './http/context'
+import { createApp } from './http/app'
+import { registerWorkers } from './queue/workers'
+import { startEventDrainer } from './sync/event-drainer'
+import { webhookSecretSource } from './sync/webhook-endpoints'
+
+export async function startRuntime(deps: AppDeps) {
+  await registerWorkers(deps)
+  const drainer = startEventDrainer(deps, { workers: deps.config.webhookWorkers })
+  const app = createApp(deps, {
+    webhookSecrets: webhookSecretSource(deps, deps.config.stripe.webhookSecrets),
+    onEventStored: () => drainer.kick(),
+  })
+  return { app, drainer }
+}

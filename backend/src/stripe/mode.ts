@@ -1,0 +1,4 @@
+export type Mode = 'test' | 'live'
+
+export const modeOf = (livemode: boolean): Mode => (livemode ? 'live' : 'test')
+export const isLive = (mode: Mode): boolean => mode === 'live'

@@ -1,0 +1,195 @@
+import { and, eq } from 'drizzle-orm'
+import { afterEach, expect, test } from 'vitest'
+import {
+  accounts,
+  stripeCustomers,
+  stripeEvents,
+  timelineEntries,
+} from '../../backend/src/db/schema'
+import { startHarness, type Harness } from '../support/harness'
+import { eventFor, signWebhook } from '../support/signing'
+import { waitFor } from '../support/wait'
+
+let h: Harness | undefined
+afterEach(async () => {
+  await h?.close()
+  h = undefined
+})
+
+const merchant = 'acct_1WebhookMerchantA'
+const customer = (fields: Record<string, unknown> = {}) => ({
+  id: 'cus_webhook_1',
+  object: 'customer',
+  created: 1_760_000_000,
+  email: 'ada@example.com',
+  name: 'Ada',
+  metadata: {},
+  ...fields,
+})
+
+async function installed(harness: Harness, accountId = merchant) {
+  await harness
+    .db()
+    .insert(accounts)
+    .values({ accountId, livemode: false, status: 'active', connection: 'oauth' })
+}
+
+async function storedEvents(harness: Harness) {
+  return harness.db().select().from(stripeEvents)
+}
+
+async function processed(harness: Harness, count: number) {
+  await waitFor(
+    async () => (await storedEvents(harness)).filter((e) => e.processedAt !== null).length >= count,
+    { what: `${count} processed events` }
+  )
+}
+
+test('a bad, missing, stale or malformed signature is refused with a reason and nothing is stored', async () => {
+  h = await startHarness()
+  const event = eventFor('customer.created', customer(), { account: merchant })
+  const body = JSON.stringify(event)
+
+  const wrongSecret = await h.postWebhook(body, { secret: 'whsec_someone_else' })
+  expect(wrongSecret.status).toBe(400)
+  expect(wrongSecret.body.error.message).toBe('Webhook rejected: signature does not match.')
+
+  const stale = await h.postWebhook(body, { timestamp: Math.floor(Date.now() / 1000) - 301 })
+  expect(stale.status).toBe(400)
+  expect(stale.body.error.message).toContain('more than 300 s old')
+
+  const missing = await h.request('/webhooks/stripe', { method: 'POST', body })
+  expect(missing.status).toBe(400)
+  expect(missing.body.error.message).toContain('missing Stripe-Signature header')
+
+  const tampered = await h.postWebhook(body.replace('Ada', 'Eve'), { signature: signWebhook(body) })
+  expect(tampered.status).toBe(400)
+
+  const notAnEvent = await h.postWebhook(JSON.stringify({ hello: 'world' }))
+  expect(notAnEvent.status).toBe(400)
+  expect(notAnEvent.body.error.message).toMatch(/^Webhook rejected: not a Stripe event/)
+
+  expect(await storedEvents(h)).toHaveLength(0)
+})
+
+test('any of several secrets is accepted, so secrets can be rotated', async () => {
+  h = await startHarness({
+    env: { STRIPE_WEBHOOK_SECRETS: 'whsec_old_secret_1,whsec_new_secret_2' },
+  })
+  const event = eventFor('customer.created', customer(), { account: merchant })
+  expect((await h.postWebhook(event, { secret: 'whsec_old_secret_1' })).status).toBe(200)
+  const again = eventFor('customer.updated', customer(), { account: merchant })
+  expect((await h.postWebhook(again, { secret: 'whsec_new_secret_2' })).status).toBe(200)
+})
+
+test('one event delivered three times is stored once and applied once', async () => {
+  h = await startHarness()
+  await installed(h)
+  const event = eventFor('customer.created', customer(), { account: merchant })
+
+  const answers = []
+  for (let i = 0; i < 3; i++) answers.push(await h.postWebhook(event))
+
+  expect(answers.map((a) => a.status)).toEqual([200, 200, 200])
+  expect(answers.map((a) => a.body.duplicate)).toEqual([false, true, true])
+  await processed(h, 1)
+  const [row] = await storedEvents(h)
+  expect(row).toMatchObject({
+    id: event.id,
+    accountId: merchant,
+    type: 'customer.created',
+    attempts: 1,
+    outcome: 'applied',
+  })
+  const timeline = await h.db().select().from(timelineEntries)
+  expect(timeline.map((t) => t.title)).toEqual(['Customer created'])
+})
+
+test('events for unknown or uninstalled accounts are acknowledged and recorded, never applied', async () => {
+  h = await startHarness()
+  await h
+    .db()
+    .insert(accounts)
+    .values({ accountId: 'acct_gone', livemode: false, status: 'uninstalled', connection: 'oauth' })
+  const unknown = eventFor('customer.created', customer(), { account: 'acct_nobody' })
+  const gone = eventFor('customer.created', customer({ id: 'cus_2' }), { account: 'acct_gone' })
+  const platform = eventFor('customer.created', customer({ id: 'cus_3' }))
+
+  for (const e of [unknown, gone, platform]) expect((await h.postWebhook(e)).status).toBe(200)
+
+  await processed(h, 3)
+  const outcomes = Object.fromEntries((await storedEvents(h)).map((e) => [e.id, e.outcome]))
+  expect(outcomes).toEqual({
+    [unknown.id]: 'ignored_unknown_account',
+    [gone.id]: 'ignored_uninstalled',
+    [platform.id]: 'ignored_platform_event',
+  })
+  expect(await h.db().select().from(stripeCustomers)).toHaveLength(0)
+})
+
+test('an older event never overwrites newer state, and a delete is final', async () => {
+  h = await startHarness()
+  await installed(h)
+  const newer = eventFor('customer.updated', customer({ email: 'new@example.com' }), {
+    account: merchant,
+    created: 1_770_000_100,
+  })
+  const older = eventFor('customer.updated', customer({ email: 'old@example.com' }), {
+    account: merchant,
+    created: 1_770_000_050,
+  })
+  await h.postWebhook(newer)
+  await processed(h, 1)
+  await h.postWebhook(older)
+  await processed(h, 2)
+
+  const [row] = await h.db().select().from(stripeCustomers)
+  expect(row?.email).toBe('new@example.com')
+  expect((await storedEvents(h)).find((e) => e.id === older.id)?.outcome).toBe('ignored_stale')
+
+  const deleted = eventFor('customer.deleted', customer({ deleted: true }), {
+    account: merchant,
+    created: 1_770_000_200,
+  })
+  const late = eventFor('customer.updated', customer({ email: 'zombie@example.com' }), {
+    account: merchant,
+    created: 1_770_000_300,
+  })
+  await h.postWebhook(deleted)
+  await processed(h, 3)
+  await h.postWebhook(late)
+  await processed(h, 4)
+
+  const [after] = await h
+    .db()
+    .select()
+    .from(stripeCustomers)
+    .where(and(eq(stripeCustomers.accountId, merchant), eq(stripeCustomers.id, 'cus_webhook_1')))
+  expect(after?.deletedAt).not.toBeNull()
+  expect(after?.email).not.toBe('zombie@example.com')
+  expect((await storedEvents(h)).find((e) => e.id === late.id)?.outcome).toBe('ignored_tombstoned')
+})
+
+test('test-mode and live-mode events for one account land in separate rows', async () => {
+  h = await startHarness()
+  await installed(h)
+  await h
+    .db()
+    .insert(accounts)
+    .values({ accountId: merchant, livemode: true, status: 'active', connection: 'oauth' })
+  await h.postWebhook(
+    eventFor('customer.created', customer({ email: 'test@example.com' }), { account: merchant })
+  )
+  await h.postWebhook(
+    eventFor('customer.created', customer({ email: 'live@example.com', livemode: true }), {
+      account: merchant,
+      livemode: true,
+    })
+  )
+  await processed(h, 2)
+  const rows = await h.db().select().from(stripeCustomers)
+  expect(rows.map((r) => [r.livemode, r.email]).sort()).toEqual([
+    [false, 'test@example.com'],
+    [true, 'live@example.com'],
+  ])
+})
