@@ -271,7 +271,7 @@ export function mapCharge(ch: Stripe.Charge): ChargeSnapshot {
 
 export function mapInvoice(inv: Stripe.Invoice): InvoiceSnapshot {
   return {
-    id: inv.id ?? '',
+    id: inv.id,
     number: inv.number ?? null,
     status: inv.status ?? null,
     currency: inv.currency.toLowerCase(),
