@@ -41,15 +41,12 @@ test('the account comes from the signature: claiming another account breaks it',
 
 test('a signed request reaches the route as that account and mode', async () => {
   h = await startHarness()
-  await h
-    .db()
-    .insert(accounts)
-    .values({
-      accountId: merchantA.accountId,
-      livemode: false,
-      status: 'active',
-      connection: 'oauth',
-    })
+  await h.db().insert(accounts).values({
+    accountId: merchantA.accountId,
+    livemode: false,
+    status: 'active',
+    connection: 'oauth',
+  })
   const res = await h.as(merchantA).get('/api/v1/account')
   expect(res.status).toBe(200)
   expect(res.body).toMatchObject({
@@ -97,15 +94,12 @@ test('without STRIPE_APP_SECRET the API says so instead of trusting anyone', asy
 
 test('merchant B cannot disconnect merchant A', async () => {
   h = await startHarness()
-  await h
-    .db()
-    .insert(accounts)
-    .values({
-      accountId: merchantA.accountId,
-      livemode: false,
-      status: 'active',
-      connection: 'oauth',
-    })
+  await h.db().insert(accounts).values({
+    accountId: merchantA.accountId,
+    livemode: false,
+    status: 'active',
+    connection: 'oauth',
+  })
   const res = await h.as(merchantB).post('/api/v1/account/disconnect')
   expect(res.status).toBe(404)
   const a = await h.as(merchantA).get('/api/v1/account')

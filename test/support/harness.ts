@@ -2,7 +2,7 @@
 // Requests go through app.request(), as Hono's own tests do: no port needed.
 import { randomBytes } from 'node:crypto'
 import { loadConfig, type Config } from '../../backend/src/config'
-import type { Database } from '../../backend/src/db/client'
+import { openDatabase, type Database, type DatabaseTarget } from '../../backend/src/db/client'
 import type { App } from '../../backend/src/http/app'
 import { startRuntime } from '../../backend/src/runtime'
 import type { AppDeps } from '../../backend/src/http/context'
@@ -49,9 +49,19 @@ export type Harness = {
 }
 
 export async function startHarness(
-  options: { env?: Record<string, string> } = {}
+  options: {
+    env?: Record<string, string>
+    /** Reach the database another way (e.g. through a TCP proxy the test can cut). */
+    wrapTarget?: (target: DatabaseTarget) => DatabaseTarget
+  } = {}
 ): Promise<Harness> {
-  const { testDb, database } = await createMigratedDatabase()
+  const migrated = await createMigratedDatabase()
+  const testDb = migrated.testDb
+  let database = migrated.database
+  if (options.wrapTarget) {
+    await database.close()
+    database = await openDatabase(options.wrapTarget(testDb.target))
+  }
   const config = loadConfig({
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     STRIPE_WEBHOOK_SECRETS: testWebhookSecret,
