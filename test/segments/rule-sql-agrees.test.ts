@@ -2,13 +2,10 @@
 // fast-check draws random traits rows and random rules (every operator, nested groups, wrong
 // types, missing keys, awkward strings and numbers), and both sides must agree on every row.
 // Runs on PGlite, and on a fresh Postgres database when HOLDFAST_TEST_DB=postgres.
-import { randomBytes } from 'node:crypto'
 import { and, eq } from 'drizzle-orm'
 import fc from 'fast-check'
-import postgres from 'postgres'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { openDatabase, rowsOf, sql, type Database } from '../../backend/src/db/client'
-import { runMigrations } from '../../backend/src/db/migrate'
+import { rowsOf, sql, type Database } from '../../backend/src/db/client'
 import { customerTraits } from '../../backend/src/db/schema'
 import { compileRuleToSql } from '../../backend/src/segments/compile-sql'
 import { evaluateRule } from '../../shared/src/segments/evaluate'
@@ -18,45 +15,22 @@ import { RuleGroup } from '../../shared/src/segments/rule'
 import type { Traits, TraitValue } from '../../shared/src/traits/catalog'
 import { computeTraits } from '../../shared/src/traits/compute-traits'
 import { buildCustomerSnapshot, buildSubscription } from '../../shared/src/traits/snapshot-fixtures'
+import { openSegmentDatabase, type SegmentDatabase } from './segment-database'
 
 const ACCOUNT = 'acct_segments_prop'
 const DAY = 86_400
 const BASE_NOW = Date.UTC(2026, 0, 15) / 1000
 
 let database: Database
-let dropDatabase: () => Promise<void> = async () => {}
+let handle: SegmentDatabase | undefined
 
 beforeAll(async () => {
-  if (process.env.HOLDFAST_TEST_DB === 'postgres') {
-    const adminUrl = process.env.DATABASE_URL
-    if (!adminUrl) throw new Error('HOLDFAST_TEST_DB=postgres needs DATABASE_URL')
-    const name = `hf_seg_${randomBytes(6).toString('hex')}`
-    const admin = postgres(adminUrl, { max: 1, onnotice: () => {} })
-    try {
-      await admin.unsafe(`create database ${name}`)
-    } finally {
-      await admin.end({ timeout: 5 })
-    }
-    const url = new URL(adminUrl)
-    url.pathname = `/${name}`
-    database = await openDatabase({ kind: 'postgres', url: url.toString(), maxConnections: 2 })
-    dropDatabase = async () => {
-      const again = postgres(adminUrl, { max: 1, onnotice: () => {} })
-      try {
-        await again.unsafe(`drop database if exists ${name} with (force)`)
-      } finally {
-        await again.end({ timeout: 5 })
-      }
-    }
-  } else {
-    database = await openDatabase({ kind: 'pglite', dataDir: undefined })
-  }
-  await runMigrations(database)
+  handle = await openSegmentDatabase()
+  database = handle.database
 })
 
 afterAll(async () => {
-  await database?.close()
-  await dropDatabase()
+  await handle?.close()
 })
 
 /** Replaces the account's rows with `rows`; returns the traits as stored (after JSON). */

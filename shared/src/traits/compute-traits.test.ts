@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import { TRAIT_CATALOG, findTraitDefinition, type TraitValue } from './catalog'
-import { chooseSubscription, computeTraits } from './compute-traits'
+import { chooseSubscription, computeTraits, toStorableText } from './compute-traits'
 import type { CustomerSnapshot } from './snapshot'
 import {
   DAY,
@@ -557,5 +557,26 @@ describe('chooseSubscription', () => {
     },
   ])('$name', ({ subs, expected }) => {
     expect(chooseSubscription(subs)?.id ?? null).toBe(expected)
+  })
+})
+
+describe('toStorableText', () => {
+  test.each([
+    { name: 'plain', text: 'Ada', expected: 'Ada' },
+    { name: 'NUL removed', text: 'A\u0000da', expected: 'Ada' },
+    { name: 'lone high surrogate', text: 'a\uD800b', expected: 'a\uFFFDb' },
+    { name: 'lone low surrogate', text: '\uDC00', expected: '\uFFFD' },
+    { name: 'pair kept', text: '😀', expected: '😀' },
+  ])('$name', ({ text, expected }) => {
+    expect(toStorableText(text)).toBe(expected)
+  })
+
+  test('computeTraits applies it to values and metadata keys', () => {
+    const traits = computeTraits(
+      buildCustomerSnapshot({ customer: { name: 'A\u0000da', metadata: { 'k\u0000': '\uD800' } } }),
+      now
+    )
+    expect(traits['customer.name']).toBe('Ada')
+    expect(traits['metadata.k']).toBe('\uFFFD')
   })
 })

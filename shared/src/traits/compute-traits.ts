@@ -88,13 +88,29 @@ export function computeTraits(
     'activity.last_at': snapshot.lastActivityAt,
   }
   for (const [key, value] of Object.entries(c.metadata)) traits[`metadata.${key}`] = value
-  for (const [currency, amount] of Object.entries(
-    computeMrr(snapshot.subscriptions, now, options.mrr)
-  ))
-    traits[`mrr.${currency}`] = amount
-  for (const [currency, amount] of Object.entries(computeLifetimeValue(snapshot)))
-    traits[`ltv.${currency}`] = amount
-  return traits
+  const mrr = computeMrr(snapshot.subscriptions, now, options.mrr)
+  for (const [currency, amount] of Object.entries(mrr)) traits[`mrr.${currency}`] = amount
+  const ltv = computeLifetimeValue(snapshot)
+  for (const [currency, amount] of Object.entries(ltv)) traits[`ltv.${currency}`] = amount
+  return makeStorable(traits)
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g
+
+/**
+ * Postgres jsonb rejects U+0000 and unpaired surrogates, which Stripe text fields (names,
+ * metadata) can hold; one such customer must not fail a whole batch of trait writes.
+ */
+export function toStorableText(text: string): string {
+  return text.replaceAll('\u0000', '').replace(LONE_SURROGATE, '\uFFFD')
+}
+
+function makeStorable(traits: Traits): Traits {
+  const result: Traits = {}
+  for (const [key, value] of Object.entries(traits)) {
+    result[toStorableText(key)] = typeof value === 'string' ? toStorableText(value) : value
+  }
+  return result
 }
 
 function computeSubscriptionTraits(
