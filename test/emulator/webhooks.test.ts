@@ -100,12 +100,10 @@ describe('webhooks', () => {
       url: 'https://platform.example.com/own',
       enabled_events: ['customer.created'],
     })
-    const merchantOwn = await t
-      .client(merchant.keys.test.secret)
-      .webhookEndpoints.create({
-        url: 'https://merchant.example.com/hook',
-        enabled_events: ['customer.*'],
-      })
+    const merchantOwn = await t.client(merchant.keys.test.secret).webhookEndpoints.create({
+      url: 'https://merchant.example.com/hook',
+      enabled_events: ['customer.*'],
+    })
 
     await platform.customers.create({ email: 'c@example.com' }, { stripeAccount: merchant.id })
     await platform.customers.create({ email: 'p@example.com' })
