@@ -1,6 +1,9 @@
 // Integration-test harness: a fresh migrated database, the queue, and the Hono app wired to it.
 // Requests go through app.request(), as Hono's own tests do: no port needed.
 import { randomBytes } from 'node:crypto'
+import Stripe from 'stripe'
+import { ensureWebhookEndpoints } from '../../backend/src/sync/webhook-endpoints'
+import { Emulator, type EmulatorOptions } from '../emulator'
 import { loadConfig, type Config } from '../../backend/src/config'
 import { openDatabase, type Database, type DatabaseTarget } from '../../backend/src/db/client'
 import type { App } from '../../backend/src/http/app'
@@ -22,6 +25,15 @@ import { createMigratedDatabase, type TestDatabase } from './test-database'
 export type Harness = {
   app: App
   deps: AppDeps
+  /** The Stripe emulator behind the backend (only with the `emulator` option). */
+  emulator: Emulator | undefined
+  /** A real stripe-node client talking to the emulator as this account (its own secret key). */
+  stripeAs(accountId: string, mode?: 'test' | 'live'): Stripe
+  /** Installs a merchant through the real OAuth flow against the emulator. */
+  installMerchant(options?: {
+    mode?: 'test' | 'live'
+    accountId?: string
+  }): Promise<Merchant & { accountId: string; livemode: boolean }>
   /** The drizzle handle (shortcut for deps.db). */
   db(): AppDeps['db']
   drainer: EventDrainer
@@ -48,13 +60,15 @@ export type Harness = {
   close(): Promise<void>
 }
 
-export async function startHarness(
-  options: {
-    env?: Record<string, string>
-    /** Reach the database another way (e.g. through a TCP proxy the test can cut). */
-    wrapTarget?: (target: DatabaseTarget) => DatabaseTarget
-  } = {}
-): Promise<Harness> {
+export type HarnessOptions = {
+  env?: Record<string, string>
+  /** Start our Stripe emulator and point the backend at it (platform keys, OAuth app, webhooks). */
+  emulator?: EmulatorOptions | true
+  /** Reach the database another way (e.g. through a TCP proxy the test can cut). */
+  wrapTarget?: (target: DatabaseTarget) => DatabaseTarget
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const migrated = await createMigratedDatabase()
   const testDb = migrated.testDb
   let database = migrated.database
@@ -62,8 +76,24 @@ export async function startHarness(
     await database.close()
     database = await openDatabase(options.wrapTarget(testDb.target))
   }
+  const emulator = options.emulator
+    ? new Emulator({ rateLimits: false, ...(options.emulator === true ? {} : options.emulator) })
+    : undefined
+  const emulatorServer = emulator ? await emulator.listen(0) : undefined
+  const emulatorEnv: Record<string, string> =
+    emulator && emulatorServer
+      ? {
+          STRIPE_API_URL: emulatorServer.url,
+          STRIPE_SECRET_KEY_TEST: emulator.platform.keys.test.secret,
+          STRIPE_SECRET_KEY_LIVE: emulator.platform.keys.live.secret,
+          STRIPE_CLIENT_ID_TEST: emulator.oauthApp.clientIds.test,
+          STRIPE_CLIENT_ID_LIVE: emulator.oauthApp.clientIds.live,
+          PUBLIC_URL: 'https://holdfast.test',
+        }
+      : {}
   const config = loadConfig({
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    ...emulatorEnv,
     STRIPE_WEBHOOK_SECRETS: testWebhookSecret,
     STRIPE_APP_SECRET: testAppSecret,
     HOLDFAST_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
@@ -72,12 +102,61 @@ export async function startHarness(
   const log = createLogger(config.logLevel)
   const queue = createQueue(database, log)
   await queue.start()
-  const deps: AppDeps = buildDeps(config, database, queue, log)
+  // With the emulator, its clock is ours too, so tests can move time (token expiry, trials).
+  const now = emulator ? () => new Date(emulator.now() * 1000) : () => new Date()
+  const deps: AppDeps = buildDeps(config, database, queue, log, now)
   const { app, drainer } = await startRuntime(deps)
+  if (emulator) {
+    // Webhooks from the emulator go straight into the app: no port needed.
+    emulator.webhooks.configure({
+      transport: async (url, init) => {
+        const res = await app.request(new URL(url).pathname, {
+          method: 'POST',
+          headers: init.headers,
+          body: init.body,
+        })
+        return { status: res.status }
+      },
+    })
+    await ensureWebhookEndpoints(deps, config.publicUrl)
+  }
 
   const harness: Harness = {
     app,
     deps,
+    emulator,
+    stripeAs(accountId, mode = 'test') {
+      if (!emulator || !emulatorServer) throw new Error('start the harness with { emulator: true }')
+      return new Stripe(emulator.accountInfo(accountId).keys[mode].secret, {
+        host: '127.0.0.1',
+        port: emulatorServer.port,
+        protocol: 'http',
+        maxNetworkRetries: 0,
+        telemetry: false,
+      })
+    },
+    async installMerchant(opts = {}) {
+      if (!emulator) throw new Error('start the harness with { emulator: true }')
+      const mode = opts.mode ?? 'test'
+      const install = await harness.request(`/oauth/install?mode=${mode}`)
+      if (install.status !== 302)
+        throw new Error(`install answered ${install.status}: ${JSON.stringify(install.body)}`)
+      const authorize = new URL(install.headers.get('location')!)
+      const redirect = emulator.authorize({
+        mode,
+        accountId: opts.accountId,
+        clientId: authorize.searchParams.get('client_id') ?? undefined,
+        redirectUri: authorize.searchParams.get('redirect_uri')!,
+        state: authorize.searchParams.get('state')!,
+      })
+      const callback = new URL(redirect)
+      const done = await harness.request(callback.pathname + callback.search)
+      if (done.status !== 200)
+        throw new Error(`callback answered ${done.status}: ${String(done.body)}`)
+      const accountId = String(done.body).match(/Account (acct_\w+) is connected/)?.[1]
+      if (!accountId) throw new Error('the callback page names no account')
+      return { accountId, mode, livemode: mode === 'live' }
+    },
     db: () => deps.db,
     drainer,
     database,
@@ -123,6 +202,8 @@ export async function startHarness(
       }
     },
     async close() {
+      await emulator?.webhooks.idle()
+      await emulatorServer?.close()
       await drainer.stop()
       await queue.stop(5_000)
       await database.close()

@@ -165,7 +165,7 @@ async function refreshAccessToken(deps: CredentialDeps, key: AccountKey): Promis
       deps.log.info('access token refreshed', { accountId: key.accountId, mode })
       return { token: grant.accessToken }
     } catch (err) {
-      if (err instanceof Stripe.errors.StripeError && err.code === 'invalid_grant') {
+      if (err instanceof Stripe.errors.StripeInvalidGrantError) {
         return { revoked: true as const }
       }
       throw err

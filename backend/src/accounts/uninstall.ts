@@ -49,7 +49,8 @@ export async function uninstallAccount(
         )
       )
   })
-  await deps.queue.send('purge-account', key, { startAfter: purgeAfter })
+  // With no grace period the data goes now; otherwise the hourly purge sweep removes it when due.
+  if (graceDays === 0) await deps.queue.send('purge-account', key)
   deps.log.info('account uninstalled; tokens deleted', {
     accountId: key.accountId,
     mode: modeOf(key.livemode),
@@ -89,6 +90,22 @@ const accountTables: PgTable[] = [
   schema.ingestKeys,
   schema.stripeEvents,
 ]
+
+/** Purges every uninstalled account whose grace period is over (the hourly sweep). */
+export async function purgeDueAccounts(deps: UninstallDeps): Promise<number> {
+  const due = await deps.db
+    .select({ accountId: schema.accounts.accountId, livemode: schema.accounts.livemode })
+    .from(schema.accounts)
+    .where(
+      and(
+        eq(schema.accounts.status, 'uninstalled'),
+        sql`${schema.accounts.purgeAfter} <= ${deps.now()}`
+      )
+    )
+  let purged = 0
+  for (const key of due) if (await purgeAccountData(deps, key)) purged++
+  return purged
+}
 
 /**
  * Deletes an uninstalled account's data once its grace period is over. A reinstall in the

@@ -30,6 +30,8 @@ export type Queue = {
     handler: JobHandler<T>,
     options?: { concurrency?: number }
   ): Promise<void>
+  /** Sends an empty job to the queue on a cron schedule (one sender across all processes). */
+  schedule(name: QueueName, cron: string): Promise<void>
   /** Jobs waiting or running in a queue. */
   depth(name: QueueName): Promise<number>
   /** Stops fetching, lets running handlers finish (up to timeoutMs), then stops. */
@@ -89,6 +91,9 @@ export function createQueue(database: Database, log: Logger): Queue {
         )
         workerIds.push(id)
       }
+    },
+    async schedule(name, cron) {
+      await boss.schedule(name, cron, {}, { tz: 'UTC' })
     },
     async depth(name) {
       return boss.getQueueSize(name, { before: 'completed' })

@@ -1,12 +1,19 @@
 // Which handler serves which queue. Features register their workers here.
-import { purgeAccountData } from '../accounts/uninstall'
+import { purgeAccountData, purgeDueAccounts } from '../accounts/uninstall'
 import type { AppDeps } from '../http/context'
 
 export async function registerWorkers(deps: AppDeps): Promise<void> {
   await deps.queue.work<{ note?: string }>('selftest', async (job) => {
     deps.log.info('selftest job handled', { jobId: job.id })
   })
-  await deps.queue.work<{ accountId: string; livemode: boolean }>('purge-account', async (job) => {
-    await purgeAccountData(deps, job.data)
-  })
+  // A job names one account (uninstalled with no grace period), or none: the hourly sweep.
+  await deps.queue.work<{ accountId?: string; livemode?: boolean }>(
+    'purge-account',
+    async (job) => {
+      const { accountId, livemode } = job.data
+      if (accountId && livemode !== undefined) await purgeAccountData(deps, { accountId, livemode })
+      else await purgeDueAccounts(deps)
+    }
+  )
+  await deps.queue.schedule('purge-account', '17 * * * *')
 }

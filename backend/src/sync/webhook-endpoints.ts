@@ -79,15 +79,13 @@ async function ensureOne(deps: EndpointDeps, stripe: Stripe, mode: Mode, url: st
   const wanted = new Set<string>(webhookEventTypes)
   let keep: Stripe.WebhookEndpoint | undefined
   for (const endpoint of ours) {
-    const shapeOk =
-      (endpoint as { connect?: boolean }).connect === true &&
-      endpoint.api_version === Stripe.API_VERSION &&
-      known.has(endpoint.id)
+    // The object does not echo `connect`, so we trust endpoints we created (we hold their secret).
+    const shapeOk = endpoint.api_version === Stripe.API_VERSION && known.has(endpoint.id)
     if (shapeOk && !keep) {
       keep = endpoint
       continue
     }
-    // connect and api_version cannot be changed, and without its secret we cannot verify it.
+    // api_version cannot be changed, and without its secret we cannot verify its deliveries.
     await stripe.webhookEndpoints.del(endpoint.id)
     await deps.db.delete(webhookSecrets).where(eq(webhookSecrets.endpointId, endpoint.id))
     deps.log.warn('removed a drifted webhook endpoint', { mode, endpointId: endpoint.id })

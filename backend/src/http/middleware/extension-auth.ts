@@ -36,7 +36,12 @@ export function verifyExtensionSignature(deps: AppDeps): MiddlewareHandler<AppEn
     }
     // Names and order matter: Stripe signs exactly {"user_id":…,"account_id":…}.
     const payload = JSON.stringify({ user_id: userId, account_id: accountId })
-    const check = verifyStripeSignature(payload, signature, deps.config.stripe.appSecrets)
+    const check = verifyStripeSignature(
+      payload,
+      signature,
+      deps.config.stripe.appSecrets,
+      Math.floor(deps.now().getTime() / 1000)
+    )
     if (!check.ok)
       throw new AppError(
         'unauthorized',

@@ -25,7 +25,12 @@ export function webhookRoutes(
 ) {
   return new Hono<AppEnv>().post('/webhooks/stripe', async (c) => {
     const raw = await c.req.text()
-    const check = verifyStripeSignature(raw, c.req.header('stripe-signature'), await secrets())
+    const check = verifyStripeSignature(
+      raw,
+      c.req.header('stripe-signature'),
+      await secrets(),
+      Math.floor(deps.now().getTime() / 1000)
+    )
     if (!check.ok) throw new AppError('bad_request', `Webhook rejected: ${check.reason}.`)
     let json: unknown
     try {
