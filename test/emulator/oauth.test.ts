@@ -1,4 +1,4 @@
-import Stripe from 'stripe'
+import type Stripe from 'stripe'
 import { afterEach, describe, expect, test } from 'vitest'
 import { startTestEmulator, type TestEmulator } from './harness'
 import type { TokenResponse } from './oauth'
