@@ -202,3 +202,31 @@ describe('webhooks', () => {
     }
   })
 })
+
+describe('webhook retries', () => {
+  test('retryFailed resends deliveries the endpoint refused, once they succeed they are not resent', async () => {
+    let fail = true
+    const statuses: number[] = []
+    t = await startTestEmulator({
+      webhooks: {
+        transport: async () => {
+          const status = fail ? 500 : 200
+          statuses.push(status)
+          return { status }
+        },
+      },
+    })
+    const stripe = t.client()
+    await stripe.webhookEndpoints.create({
+      url: 'https://x.example.com/h',
+      enabled_events: ['coupon.created'],
+    })
+    await stripe.coupons.create({ percent_off: 10, duration: 'once' })
+    await t.emulator.webhooks.idle()
+    expect(statuses).toEqual([500])
+    fail = false
+    const retried = await t.emulator.webhooks.retryFailed()
+    expect(retried.map((d) => d.status)).toEqual([200])
+    expect(await t.emulator.webhooks.retryFailed()).toEqual([])
+  })
+})

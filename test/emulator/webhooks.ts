@@ -57,6 +57,7 @@ const fetchTransport: Transport = async (url, { headers, body }) => {
 
 export class WebhookDispatcher {
   readonly deliveries: Delivery[] = []
+  private sent = new Map<Delivery, Queued>()
   private queue: Queued[] = []
   private inFlight = new Set<Promise<void>>()
   private transport: Transport = fetchTransport
@@ -120,6 +121,24 @@ export class WebhookDispatcher {
     return this.deliveries.slice(start)
   }
 
+  /**
+   * Sends again every delivery that failed (no answer or a non-2xx status) and has not since
+   * succeeded for the same event and endpoint, as Stripe's retries would. Returns the new attempts.
+   */
+  async retryFailed(): Promise<Delivery[]> {
+    await this.idle()
+    const ok = (d: Delivery) => d.status !== null && d.status >= 200 && d.status < 300
+    const done = new Set(this.deliveries.filter(ok).map((d) => `${d.eventId}:${d.endpointId}`))
+    const retry = new Map<string, Queued>()
+    for (const [d, item] of this.sent) {
+      const key = `${d.eventId}:${d.endpointId}`
+      if (!ok(d) && !done.has(key)) retry.set(key, item)
+    }
+    const start = this.deliveries.length
+    for (const item of retry.values()) await this.send(item, false)
+    return this.deliveries.slice(start)
+  }
+
   /** Waits until nothing is in flight (immediate mode). */
   async idle(): Promise<void> {
     while (this.inFlight.size > 0) await Promise.all(Array.from(this.inFlight))
@@ -167,6 +186,7 @@ export class WebhookDispatcher {
     const signature = signPayload(payload, item.secret, this.now())
     const delivery = { ...this.describe(item, payload, signature), duplicate }
     this.deliveries.push(delivery)
+    this.sent.set(delivery, item)
     try {
       const res = await this.transport(item.endpoint.url, {
         headers: {

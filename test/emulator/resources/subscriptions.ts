@@ -4,6 +4,7 @@ import type Stripe from 'stripe'
 import {
   buildInvoice,
   buildItem,
+  finalize,
   finalizeAndPay,
   itemAmount,
   periodEndFor,
@@ -238,6 +239,7 @@ function resolveDiscounts(
       promotionCode: promoId ?? null,
     })
     state.discounts.insert(d)
+    ctx.emit('customer.discount.created', d)
     return d
   })
 }
@@ -343,7 +345,17 @@ function create(ctx: Ctx): unknown {
   state.invoices.insert(invoice)
   sub.latest_invoice = invoice.id
   ctx.emit('customer.subscription.created', sub)
-  const outcome = finalizeAndPay(ctx, invoice)
+  const paymentBehavior = optString(p, 'payment_behavior') ?? 'allow_incomplete'
+  let outcome: PaymentOutcome
+  if (paymentBehavior === 'default_incomplete' && !trialEnd && invoice.amount_due > 0) {
+    // The first invoice waits for the customer to confirm payment (no charge attempted).
+    ctx.emit('invoice.created', invoice)
+    finalize(state, invoice, ctx.now)
+    ctx.emit('invoice.finalized', invoice)
+    outcome = 'no_payment_method'
+  } else {
+    outcome = finalizeAndPay(ctx, invoice)
+  }
   if (!trialEnd) {
     const ok = outcome === 'paid' || outcome === 'sent'
     if (ok) {
