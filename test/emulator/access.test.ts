@@ -179,6 +179,13 @@ describe('errors, idempotency, rate limits and injected faults', () => {
     await expect(stripe.products.list()).rejects.toMatchObject({ type: 'StripeConnectionError' })
   })
 
+  test('fixed latency delays every answer', async () => {
+    t = await startTestEmulator({ latency: { fixedMs: 120 } })
+    const started = performance.now()
+    await t.client().customers.list()
+    expect(performance.now() - started).toBeGreaterThanOrEqual(110)
+  })
+
   test('validation errors name the param', async () => {
     t = await startTestEmulator()
     await expect(

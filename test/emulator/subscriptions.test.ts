@@ -82,6 +82,19 @@ describe('subscriptions', () => {
     expect((await stripe.invoices.retrieve(sub.latest_invoice as string)).status).toBe('open')
   })
 
+  test('payment_behavior=default_incomplete leaves the first invoice open without a charge', async () => {
+    const { monthly } = await catalogue()
+    const customer = await payingCustomer()
+    const sub = await stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: monthly.id }],
+      payment_behavior: 'default_incomplete',
+    })
+    expect(sub.status).toBe('incomplete')
+    expect((await stripe.charges.list({ customer: customer.id })).data).toHaveLength(0)
+    expect((await stripe.invoices.retrieve(sub.latest_invoice as string)).status).toBe('open')
+  })
+
   test('discounts: an array replaces, [] leaves unchanged, existing ids are kept via {discount}, "" clears, DELETE /discount removes', async () => {
     const { monthly } = await catalogue()
     const customer = await payingCustomer()
