@@ -132,6 +132,26 @@ describe('checkRule', () => {
       rule: { trait: 'subscription.quantity', op: 'in_next_days', value: 3 },
       problems: 1,
     },
+    {
+      name: 'string for a number',
+      rule: { trait: 'subscription.quantity', op: 'equals', value: '3' },
+      problems: 1,
+    },
+    {
+      name: 'number in an enum list',
+      rule: { trait: 'subscription.status', op: 'not_in', value: ['active', 1] },
+      problems: 1,
+    },
+    {
+      name: 'boolean equals',
+      rule: { trait: 'customer.delinquent', op: 'equals', value: false },
+      problems: 0,
+    },
+    {
+      name: 'metadata is text',
+      rule: { trait: 'metadata.seats', op: 'equals', value: 5 },
+      problems: 1,
+    },
   ] as const)('$name', ({ rule, problems }) => {
     expect(checkRule({ match: 'all', rules: [rule as never] })).toHaveLength(problems)
   })

@@ -134,7 +134,31 @@ export function checkRule(rule: RuleNode, path = 'rule'): string[] {
   if (!definition) return [`${path}: unknown trait "${rule.trait}"`]
   if (!OPS_BY_TYPE[definition.type].includes(rule.op))
     return [`${path}: "${rule.op}" does not apply to ${definition.type} trait "${rule.trait}"`]
+  if (
+    rule.op === 'equals' ||
+    rule.op === 'not_equals' ||
+    rule.op === 'in' ||
+    rule.op === 'not_in'
+  ) {
+    const values: ScalarValue[] = Array.isArray(rule.value) ? rule.value : [rule.value]
+    const wanted = VALUE_TYPE_BY_TRAIT_TYPE[definition.type]
+    const wrong = values.find((v) => typeof v !== wanted)
+    // Such a condition is valid but can never match (equals) or always matches (not_equals).
+    if (wrong !== undefined)
+      return [
+        `${path}: ${definition.type} trait "${rule.trait}" never equals ${JSON.stringify(wrong)}`,
+      ]
+  }
   return []
+}
+
+const VALUE_TYPE_BY_TRAIT_TYPE: Record<TraitType, 'string' | 'number' | 'boolean'> = {
+  string: 'string',
+  enum: 'string',
+  boolean: 'boolean',
+  number: 'number',
+  money: 'number',
+  date: 'number',
 }
 
 /** Unix seconds of an absolute date value. */
