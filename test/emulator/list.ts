@@ -1,13 +1,13 @@
 // Cursor pagination in Stripe's shape: newest first, `limit` 1–100 (default 10),
 // `starting_after` / `ending_before`, `created` ranges, `has_more`, `url`.
-import type { Collection } from './collection'
+import type { ListSource } from './collection'
 import { invalidParam, notFound } from './errors'
 import { optInt, optString, rangeFilter, type Params } from './params'
 
 export type ListPage<T> = { object: 'list'; data: T[]; has_more: boolean; url: string }
 
 export function paginate<T extends { id: string }>(
-  collection: Collection<T>,
+  collection: ListSource<T>,
   params: Params,
   url: string,
   kind: string,

@@ -39,7 +39,7 @@ function includableField(state: AccountState, obj: Json, key: string): unknown {
   }
   if (obj.object === 'invoice' && key === 'payments') {
     const invoiceId = obj.id as string
-    const data = state.invoicePayments.ordered().filter((p) => p.invoice === invoiceId)
+    const data = state.invoicePayments.group('invoice', invoiceId).ordered()
     return {
       object: 'list',
       data: clone(data),

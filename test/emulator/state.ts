@@ -26,12 +26,28 @@ export class AccountState {
   readonly coupons = new Collection<Stripe.Coupon>()
   readonly promotionCodes = new Collection<Stripe.PromotionCode>()
   readonly discounts = new Collection<Stripe.Discount>((d) => d.start)
-  readonly subscriptions = new Collection<Stripe.Subscription>()
-  readonly subscriptionItems = new Collection<Stripe.SubscriptionItem>()
+  readonly subscriptions = new Collection<Stripe.Subscription>().defineIndex('customer', (s) =>
+    String(s.customer)
+  )
+  readonly subscriptionItems = new Collection<Stripe.SubscriptionItem>().defineIndex(
+    'subscription',
+    (i) => i.subscription
+  )
   readonly invoices = new Collection<Stripe.Invoice>()
-  readonly invoicePayments = new Collection<Stripe.InvoicePayment>()
-  readonly charges = new Collection<Stripe.Charge>()
-  readonly paymentMethods = new Collection<Stripe.PaymentMethod>()
+    .defineIndex('customer', (i) => String(i.customer))
+    .defineIndex('subscription', (i) => {
+      const sub = i.parent?.subscription_details?.subscription
+      return sub ? String(typeof sub === 'string' ? sub : sub.id) : null
+    })
+  readonly invoicePayments = new Collection<Stripe.InvoicePayment>().defineIndex('invoice', (p) =>
+    String(p.invoice)
+  )
+  readonly charges = new Collection<Stripe.Charge>().defineIndex('customer', (c) =>
+    c.customer ? String(c.customer) : null
+  )
+  readonly paymentMethods = new Collection<Stripe.PaymentMethod>().defineIndex('customer', (p) =>
+    p.customer ? String(p.customer) : null
+  )
   readonly events = new Collection<Stripe.Event>()
   readonly webhookEndpoints = new Collection<Stripe.WebhookEndpoint>()
   readonly webhookSecrets = new Map<string, string>()

@@ -97,6 +97,7 @@ export function attachPaymentMethod(
   }
   if (pm.customer !== customer.id) {
     pm.customer = customer.id
+    state.paymentMethods.touch()
     ctx.emit('payment_method.attached', pm)
   }
   return pm
@@ -194,7 +195,7 @@ function listPaymentMethods(ctx: Ctx): unknown {
   findCustomer(ctx.state, id, 'customer')
   const type = optString(ctx.params, 'type')
   const page = paginate(
-    ctx.state.paymentMethods,
+    ctx.state.paymentMethods.group('customer', id),
     ctx.params,
     `/v1/customers/${id}/payment_methods`,
     'payment_method',

@@ -14,8 +14,13 @@ function listInvoices(ctx: Ctx): unknown {
   const customer = optString(p, 'customer')
   const subscription = optString(p, 'subscription')
   const status = optString(p, 'status')
+  const source = customer
+    ? ctx.state.invoices.group('customer', customer)
+    : subscription
+      ? ctx.state.invoices.group('subscription', subscription)
+      : ctx.state.invoices
   const page = paginate(
-    ctx.state.invoices,
+    source,
     p,
     '/v1/invoices',
     'invoice',
@@ -47,8 +52,11 @@ function listInvoicePayments(ctx: Ctx): unknown {
   const pi = payment ? optString(payment, 'payment_intent') : undefined
   const chargeId = payment ? optString(payment, 'charge') : undefined
   const chargePi = chargeId ? ctx.state.charges.get(chargeId)?.payment_intent : undefined
+  const source = invoice
+    ? ctx.state.invoicePayments.group('invoice', invoice)
+    : ctx.state.invoicePayments
   const page = paginate(
-    ctx.state.invoicePayments,
+    source,
     p,
     '/v1/invoice_payments',
     'invoice_payment',
@@ -63,8 +71,9 @@ function listInvoicePayments(ctx: Ctx): unknown {
 function listCharges(ctx: Ctx): unknown {
   const customer = optString(ctx.params, 'customer')
   const pi = optString(ctx.params, 'payment_intent')
+  const source = customer ? ctx.state.charges.group('customer', customer) : ctx.state.charges
   const page = paginate(
-    ctx.state.charges,
+    source,
     ctx.params,
     '/v1/charges',
     'charge',

@@ -9,8 +9,11 @@ import { must, pathId, respond } from './shared'
 function list(ctx: Ctx): unknown {
   const customer = optString(ctx.params, 'customer')
   const type = optString(ctx.params, 'type')
+  const source = customer
+    ? ctx.state.paymentMethods.group('customer', customer)
+    : ctx.state.paymentMethods
   const page = paginate(
-    ctx.state.paymentMethods,
+    source,
     ctx.params,
     '/v1/payment_methods',
     'payment_method',
@@ -39,6 +42,7 @@ function detach(ctx: Ctx): unknown {
   const previousCustomer = pm.customer
   if (previousCustomer) {
     pm.customer = null
+    ctx.state.paymentMethods.touch()
     const customer = ctx.state.customers.get(String(previousCustomer))
     if (customer?.invoice_settings.default_payment_method === id) {
       customer.invoice_settings.default_payment_method = null

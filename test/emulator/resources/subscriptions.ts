@@ -833,8 +833,11 @@ function list(ctx: Ctx): unknown {
     if (status === 'ended') return ENDED.includes(s)
     return s === status
   }
+  const source = customer
+    ? ctx.state.subscriptions.group('customer', customer)
+    : ctx.state.subscriptions
   const page = paginate(
-    state(ctx).subscriptions,
+    source,
     p,
     '/v1/subscriptions',
     'subscription',
@@ -849,16 +852,12 @@ function list(ctx: Ctx): unknown {
   return respond(ctx, page)
 }
 
-function state(ctx: Ctx): AccountState {
-  return ctx.state
-}
-
 function listItems(ctx: Ctx): unknown {
   const subId = optString(ctx.params, 'subscription')
   if (!subId) throw missingParam('subscription')
   findSubscription(ctx.state, subId, 'subscription')
   const page = paginate(
-    ctx.state.subscriptionItems,
+    ctx.state.subscriptionItems.group('subscription', subId),
     ctx.params,
     `/v1/subscription_items`,
     'subscription_item',
