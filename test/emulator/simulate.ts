@@ -78,6 +78,26 @@ export class Simulator {
   processDue(accountId: string, mode: Mode): void {
     const state = this.em.account(accountId, mode)
     for (const sub of Array.from(state.subscriptions.values())) {
+      const now = this.em.now()
+      if (sub.pause_collection?.resumes_at && sub.pause_collection.resumes_at <= now) {
+        const ctx = { ...this.ctx(accountId, mode), now: sub.pause_collection.resumes_at }
+        const before = clone(sub)
+        sub.pause_collection = null
+        ctx.emit('customer.subscription.updated', sub, previousAttributes(before, sub))
+      }
+      if (
+        sub.status === 'trialing' &&
+        sub.trial_end !== null &&
+        sub.trial_end - now <= 3 * 86_400 &&
+        !state.trialWillEndSent.has(sub.id)
+      ) {
+        state.trialWillEndSent.add(sub.id)
+        const ctx = {
+          ...this.ctx(accountId, mode),
+          now: Math.max(sub.created, sub.trial_end - 3 * 86_400),
+        }
+        ctx.emit('customer.subscription.trial_will_end', sub)
+      }
       for (let i = 0; i < 36 && !ENDED.includes(sub.status) && sub.status !== 'paused'; i++) {
         const periodEnd = Math.min(...sub.items.data.map((x) => x.current_period_end))
         const now = this.em.now()

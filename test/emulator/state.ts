@@ -56,6 +56,8 @@ export class AccountState {
   readonly idempotency = new Map<string, StoredIdempotency>()
   /** Prorations waiting for the subscription's next invoice (`create_prorations`). */
   readonly pendingLines = new Map<string, LineInput[]>()
+  /** Subscriptions whose `trial_will_end` was already sent. */
+  readonly trialWillEndSent = new Set<string>()
   /** Payment methods that decline every charge (e.g. created from `pm_card_chargeDeclined`). */
   readonly decliningPaymentMethods = new Set<string>()
 

@@ -337,6 +337,30 @@ describe('subscriptions', () => {
     expect(renewed.items.data[0]?.current_period_start).toBe(periodEnd)
   })
 
+  test('advancing the clock ends a trial: trial_will_end, then an invoice and active', async () => {
+    const { monthly } = await catalogue()
+    const customer = await payingCustomer()
+    const sub = await stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: monthly.id }],
+      trial_period_days: 7,
+    })
+    const id = t.emulator.platform.id
+    t.emulator.simulate.advance(id, 'test', 5 * 86_400)
+    expect(
+      (await stripe.events.list({ type: 'customer.subscription.trial_will_end' })).data
+    ).toHaveLength(1)
+    expect(state().subscriptions.get(sub.id)?.status).toBe('trialing')
+    t.emulator.simulate.advance(id, 'test', 3 * 86_400)
+    const after = await stripe.subscriptions.retrieve(sub.id, { expand: ['latest_invoice'] })
+    expect(after.status).toBe('active')
+    expect(after.items.data[0]?.current_period_start).toBe(sub.trial_end)
+    expect((after.latest_invoice as Stripe.Invoice).amount_paid).toBe(3000)
+    expect(
+      (await stripe.events.list({ type: 'customer.subscription.trial_will_end' })).data
+    ).toHaveLength(1)
+  })
+
   test('subscription items list pages beyond 10 items', async () => {
     const products = await Promise.all(
       Array.from({ length: 12 }, (_, i) => stripe.products.create({ name: `Add-on ${i}` }))
