@@ -75,7 +75,7 @@ const EnvSchema = z.object({
   API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
   UNINSTALL_GRACE_DAYS_TEST: z.coerce.number().min(0).default(0),
   UNINSTALL_GRACE_DAYS_LIVE: z.coerce.number().min(0).default(30),
-  WEBHOOK_WORKERS: z.coerce.number().int().min(0).default(2),
+  WEBHOOK_WORKERS: z.coerce.number().int().min(0).default(4),
 })
 
 export type Config = {

@@ -121,6 +121,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     await ensureWebhookEndpoints(deps, config.publicUrl)
   }
 
+  const nowSeconds = () => Math.floor(deps.now().getTime() / 1000)
   const harness: Harness = {
     app,
     deps,
@@ -183,7 +184,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
     postWebhook(event, opts = {}) {
       const payload = typeof event === 'string' ? event : JSON.stringify(event)
-      const signature = opts.signature ?? signWebhook(payload, opts.secret, opts.timestamp)
+      const signature =
+        opts.signature ?? signWebhook(payload, opts.secret, opts.timestamp ?? nowSeconds())
       return harness.request('/webhooks/stripe', {
         method: 'POST',
         body: payload,
@@ -192,12 +194,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
     as(merchant) {
       return {
-        get: (path) => harness.request(path, { headers: extensionHeaders(merchant) }),
+        get: (path) =>
+          harness.request(path, { headers: extensionHeaders(merchant, undefined, nowSeconds()) }),
         post: (path, body) =>
           harness.request(path, {
             method: 'POST',
             body: body ?? {},
-            headers: extensionHeaders(merchant),
+            headers: extensionHeaders(merchant, undefined, nowSeconds()),
           }),
       }
     },

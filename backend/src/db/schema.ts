@@ -272,7 +272,7 @@ export const stripeEvents = pgTable(
   (t) => [
     index('stripe_events_account_idx').on(t.accountId, t.livemode, t.created),
     index('stripe_events_unprocessed_idx')
-      .on(t.receivedAt)
+      .on(t.created, t.receivedAt)
       .where(sql`${t.processedAt} is null`),
   ]
 )

@@ -10,7 +10,7 @@ export function verifyStripeSignature(
   payload: string,
   header: string | undefined,
   secrets: string[],
-  nowSeconds?: number
+  nowMs?: number
 ): SignatureCheck {
   if (!header) return { ok: false, reason: 'missing Stripe-Signature header' }
   if (secrets.length === 0) return { ok: false, reason: 'no signing secret is configured' }
@@ -23,7 +23,7 @@ export function verifyStripeSignature(
         secret,
         SIGNATURE_TOLERANCE_SECONDS,
         undefined,
-        nowSeconds
+        nowMs
       )
       return { ok: true }
     } catch (err) {

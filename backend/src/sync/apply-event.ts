@@ -16,6 +16,8 @@ import { storedVersion, upsertObjects, type AccountScope, type Version } from '.
 export type ApplyDeps = CredentialDeps & {
   queue: Queue
   config: Pick<Config, 'uninstallGraceDays'>
+  /** Account status lookup; the drainer passes one memoised per batch. */
+  accountStatus?: (scope: AccountScope) => Promise<string | undefined>
   /** Called after a customer's data changed (traits are recomputed there). */
   onCustomerChanged?: (scope: AccountScope, customerId: string) => Promise<void>
 }
@@ -36,12 +38,9 @@ const notReallyDeleted = new Set(['customer.subscription.deleted'])
 export async function applyEvent(deps: ApplyDeps, event: ClaimedEvent): Promise<ApplyOutcome> {
   if (!event.accountId) return 'ignored_platform_event'
   const scope: AccountScope = { accountId: event.accountId, livemode: event.livemode }
-  const [account] = await deps.db
-    .select({ status: accounts.status })
-    .from(accounts)
-    .where(and(eq(accounts.accountId, scope.accountId), eq(accounts.livemode, scope.livemode)))
-  if (!account) return 'ignored_unknown_account'
-  if (account.status === 'uninstalled') return 'ignored_uninstalled'
+  const status = await (deps.accountStatus ?? ((key) => readAccountStatus(deps, key)))(scope)
+  if (!status) return 'ignored_unknown_account'
+  if (status === 'uninstalled') return 'ignored_uninstalled'
 
   if (event.type === 'account.application.deauthorized') {
     await uninstallAccount(deps, scope, 'deauthorized')
@@ -158,4 +157,15 @@ async function syncSubscriptionItems(
         ...(ids.length > 0 ? [notInArray(stripeSubscriptionItems.id, ids)] : [])
       )
     )
+}
+
+export async function readAccountStatus(
+  deps: { db: ApplyDeps['db'] },
+  scope: AccountScope
+): Promise<string | undefined> {
+  const [account] = await deps.db
+    .select({ status: accounts.status })
+    .from(accounts)
+    .where(and(eq(accounts.accountId, scope.accountId), eq(accounts.livemode, scope.livemode)))
+  return account?.status
 }

@@ -3,8 +3,9 @@
 // A webhook wakes them at once (kick); otherwise they poll, so events stored by another process,
 // or left by a crashed one, are picked up too.
 import type { Logger } from '../log'
-import { applyEvent, type ApplyDeps } from './apply-event'
-import { claimEvents, finishEvent } from './event-store'
+import { applyEvent, readAccountStatus, type ApplyDeps } from './apply-event'
+import { claimEvents, finishEvent, finishEvents } from './event-store'
+import type { AccountScope } from './upsert-objects'
 
 const MAX_ATTEMPTS = 8
 const POLL_MS = 500
@@ -39,11 +40,21 @@ export function startEventDrainer(
       let claimed
       try {
         busy++
-        claimed = await claimEvents(deps.db, options.batchSize ?? 25)
+        claimed = await claimEvents(deps.db, options.batchSize ?? 50)
+        // One status lookup per account per batch; an uninstall inside the batch clears it.
+        const statuses = new Map<string, Promise<string | undefined>>()
+        const accountStatus = (scope: AccountScope) => {
+          const key = `${scope.accountId}:${scope.livemode}`
+          let status = statuses.get(key)
+          if (!status) statuses.set(key, (status = readAccountStatus(deps, scope)))
+          return status
+        }
+        const applied: Array<{ id: string; outcome: string }> = []
         for (const event of claimed) {
           try {
-            const outcome = await applyEvent(deps, event)
-            await finishEvent(deps.db, event.id, { outcome, done: true })
+            const outcome = await applyEvent({ ...deps, accountStatus }, event)
+            if (event.type === 'account.application.deauthorized') statuses.clear()
+            applied.push({ id: event.id, outcome })
           } catch (err) {
             const error = err instanceof Error ? err.message : String(err)
             const giveUp = event.attempts >= MAX_ATTEMPTS
@@ -67,6 +78,7 @@ export function startEventDrainer(
             )
           }
         }
+        await finishEvents(deps.db, applied)
       } catch (err) {
         // The database is unreachable or similar: wait and try again; stored events are safe.
         deps.log.error('event drainer failed to claim', { err })

@@ -80,3 +80,17 @@ export async function finishEvent(
         processed_at = ${result.done ? sql`now()` : sql`null`}
     where id = ${id}`)
 }
+
+/** Marks many events applied in one statement. */
+export async function finishEvents(db: Db, results: Array<{ id: string; outcome: string }>) {
+  if (results.length === 0) return
+  const values = sql.join(
+    results.map((r) => sql`(${r.id}, ${r.outcome})`),
+    sql`, `
+  )
+  await db.execute(sql`
+    update stripe_events e
+    set outcome = v.outcome, error = null, claimed_until = null, processed_at = now()
+    from (values ${values}) as v(id, outcome)
+    where e.id = v.id`)
+}

@@ -445,7 +445,7 @@ CREATE INDEX "stripe_charges_customer_idx" ON "stripe_charges" USING btree ("acc
 CREATE INDEX "stripe_customers_email_idx" ON "stripe_customers" USING btree ("account_id","livemode","email");--> statement-breakpoint
 CREATE INDEX "stripe_discounts_customer_idx" ON "stripe_discounts" USING btree ("account_id","livemode","customer_id");--> statement-breakpoint
 CREATE INDEX "stripe_events_account_idx" ON "stripe_events" USING btree ("account_id","livemode","created");--> statement-breakpoint
-CREATE INDEX "stripe_events_unprocessed_idx" ON "stripe_events" USING btree ("received_at") WHERE "stripe_events"."processed_at" is null;--> statement-breakpoint
+CREATE INDEX "stripe_events_unprocessed_idx" ON "stripe_events" USING btree ("created","received_at") WHERE "stripe_events"."processed_at" is null;--> statement-breakpoint
 CREATE INDEX "stripe_invoices_customer_idx" ON "stripe_invoices" USING btree ("account_id","livemode","customer_id");--> statement-breakpoint
 CREATE INDEX "stripe_payment_methods_customer_idx" ON "stripe_payment_methods" USING btree ("account_id","livemode","customer_id");--> statement-breakpoint
 CREATE INDEX "stripe_subscription_items_sub_idx" ON "stripe_subscription_items" USING btree ("account_id","livemode","subscription_id");--> statement-breakpoint

@@ -40,7 +40,7 @@ export function verifyExtensionSignature(deps: AppDeps): MiddlewareHandler<AppEn
       payload,
       signature,
       deps.config.stripe.appSecrets,
-      Math.floor(deps.now().getTime() / 1000)
+      deps.now().getTime()
     )
     if (!check.ok)
       throw new AppError(

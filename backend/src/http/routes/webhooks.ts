@@ -29,7 +29,7 @@ export function webhookRoutes(
       raw,
       c.req.header('stripe-signature'),
       await secrets(),
-      Math.floor(deps.now().getTime() / 1000)
+      deps.now().getTime()
     )
     if (!check.ok) throw new AppError('bad_request', `Webhook rejected: ${check.reason}.`)
     let json: unknown

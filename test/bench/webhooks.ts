@@ -1,0 +1,226 @@
+// bench:webhooks — signed events posted over loopback to a real backend process on Postgres at
+// rising rates. Prints sustained events/s, p50/p99 time to 2xx, and p99 receipt → applied.
+// Targets (2-core machine): ≥ 2,000 events/s sustained, p99 ack ≤ 25 ms at 500/s, p99 applied ≤ 1 s.
+import { spawn } from 'node:child_process'
+import http from 'node:http'
+import { randomBytes } from 'node:crypto'
+import { fileURLToPath } from 'node:url'
+import postgres from 'postgres'
+import Stripe from 'stripe'
+
+const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
+const secret = 'whsec_bench_' + randomBytes(12).toString('hex')
+const accountId = 'acct_1BenchWebhooks'
+const stepSeconds = Number(process.env.BENCH_STEP_SECONDS ?? 5)
+const rates = (process.env.BENCH_RATES ?? '250,500,1000,2000,3000').split(',').map(Number)
+
+const dbName = `hf_bench_${randomBytes(4).toString('hex')}`
+const admin = postgres(adminUrl, { max: 1, onnotice: () => {} })
+await admin.unsafe(`create database ${dbName}`)
+const dbUrl = new URL(adminUrl)
+dbUrl.pathname = `/${dbName}`
+
+const main = fileURLToPath(new URL('../../backend/src/main.ts', import.meta.url))
+const server = spawn(process.execPath, ['--import', 'tsx', main], {
+  env: {
+    ...process.env,
+    DATABASE_URL: dbUrl.toString(),
+    PORT: '0',
+    LOG_LEVEL: 'info',
+    STRIPE_WEBHOOK_SECRETS: secret,
+    HOLDFAST_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    ...(process.env.WEBHOOK_WORKERS ? { WEBHOOK_WORKERS: process.env.WEBHOOK_WORKERS } : {}),
+  },
+  stdio: ['ignore', 'pipe', 'inherit'],
+})
+server.stdout!.on('data', (d) => {
+  if (process.env.BENCH_VERBOSE) process.stderr.write(d)
+})
+const baseUrl = await new Promise<URL>((resolve, reject) => {
+  let out = ''
+  server.stdout!.on('data', (d) => {
+    out += d
+    const m = out.match(/"msg":"listening","url":"([^"]+)"/)
+    if (m) resolve(new URL(m[1]!))
+  })
+  server.on('exit', (code) => reject(new Error(`backend exited (${code})`)))
+})
+const sql = postgres(dbUrl.toString(), { max: 2, onnotice: () => {} })
+await sql`insert into accounts (account_id, livemode, status, connection) values (${accountId}, false, 'active', 'oauth')`
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: 128 })
+let seq = 0
+function nextEvent(): string {
+  seq++
+  const now = Math.floor(Date.now() / 1000)
+  return JSON.stringify({
+    id: `evt_bench_${seq}_${randomBytes(4).toString('hex')}`,
+    object: 'event',
+    api_version: Stripe.API_VERSION,
+    created: now,
+    livemode: false,
+    account: accountId,
+    pending_webhooks: 1,
+    request: { id: null, idempotency_key: null },
+    type: 'customer.updated',
+    data: {
+      object: {
+        id: `cus_bench_${seq}`,
+        object: 'customer',
+        created: now,
+        email: `c${seq}@example.com`,
+        name: `Customer ${seq}`,
+        metadata: { plan: 'pro' },
+      },
+      previous_attributes: { name: 'Old' },
+    },
+  })
+}
+
+function post(body: string): Promise<{ ms: number; status: number }> {
+  const signature = Stripe.webhooks.generateTestHeaderString({ payload: body, secret })
+  const started = performance.now()
+  return new Promise((resolve) => {
+    const req = http.request(
+      {
+        agent,
+        host: baseUrl.hostname,
+        port: baseUrl.port,
+        path: '/webhooks/stripe',
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'stripe-signature': signature,
+          'content-length': Buffer.byteLength(body),
+        },
+      },
+      (res) => {
+        res.resume()
+        res.on('end', () =>
+          resolve({ ms: performance.now() - started, status: res.statusCode ?? 0 })
+        )
+      }
+    )
+    req.on('error', () => resolve({ ms: performance.now() - started, status: 0 }))
+    req.end(body)
+  })
+}
+
+const pct = (values: number[], p: number) => {
+  if (values.length === 0) return NaN
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!
+}
+
+async function waitApplied() {
+  for (;;) {
+    const [row] = await sql`select count(*)::int as n from stripe_events where processed_at is null`
+    if (row!.n === 0) return
+    await new Promise((r) => setTimeout(r, 100))
+  }
+}
+
+type StepResult = {
+  rate: number
+  sent: number
+  ok: number
+  achieved: number
+  p50: number
+  p99: number
+  appliedP99: number
+  drainSeconds: number
+}
+
+async function runStep(rate: number): Promise<StepResult> {
+  const firstSeq = seq + 1
+  const results: Promise<{ ms: number; status: number }>[] = []
+  // Open loop: by each moment, rate × elapsed requests have been started, whatever the answers do.
+  const started = performance.now()
+  const total = rate * stepSeconds
+  while (results.length < total) {
+    const due = Math.min(total, Math.floor(((performance.now() - started) / 1000) * rate))
+    while (results.length < due) results.push(post(nextEvent()))
+    await new Promise((r) => setTimeout(r, 2))
+  }
+  const done = await Promise.all(results)
+  const elapsed = (performance.now() - started) / 1000
+  const drainStart = performance.now()
+  await waitApplied()
+  const drainSeconds = (performance.now() - drainStart) / 1000
+  const lags = await sql`
+    select extract(epoch from (processed_at - received_at)) * 1000 as ms from stripe_events
+    where id like 'evt_bench_%' and split_part(id, '_', 3)::int >= ${firstSeq}`
+  const ok = done.filter((r) => r.status === 200)
+  return {
+    rate,
+    sent: done.length,
+    ok: ok.length,
+    achieved: ok.length / elapsed,
+    p50: pct(
+      ok.map((r) => r.ms),
+      50
+    ),
+    p99: pct(
+      ok.map((r) => r.ms),
+      99
+    ),
+    appliedP99: pct(
+      lags.map((r) => Number(r.ms)),
+      99
+    ),
+    drainSeconds,
+  }
+}
+
+async function closedLoop(concurrency: number, seconds: number) {
+  const started = performance.now()
+  let ok = 0
+  const latencies: number[] = []
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() - started < seconds * 1000) {
+        const r = await post(nextEvent())
+        if (r.status === 200) {
+          ok++
+          latencies.push(r.ms)
+        }
+      }
+    })
+  )
+  const elapsed = (performance.now() - started) / 1000
+  await waitApplied()
+  return { eventsPerSecond: ok / elapsed, p50: pct(latencies, 50), p99: pct(latencies, 99) }
+}
+
+try {
+  // Warm up connections, JIT and the database.
+  await Promise.all(Array.from({ length: 200 }, () => post(nextEvent())))
+  await waitApplied()
+  const fmt = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '-')
+  console.log(
+    `bench:webhooks  backend on Postgres, ${stepSeconds}s per step, ${process.env.WEBHOOK_WORKERS ?? 'default (4)'} apply workers`
+  )
+  console.log(
+    'target/s  sent    2xx     achieved/s  p50 ack ms  p99 ack ms  p99 receipt→applied ms  drain s'
+  )
+  let sustained = 0
+  for (const rate of rates) {
+    const r = await runStep(rate)
+    console.log(
+      `${String(r.rate).padEnd(9)} ${String(r.sent).padEnd(7)} ${String(r.ok).padEnd(7)} ${fmt(r.achieved).padEnd(11)} ${fmt(r.p50).padEnd(11)} ${fmt(r.p99).padEnd(11)} ${fmt(r.appliedP99).padEnd(23)} ${fmt(r.drainSeconds)}`
+    )
+    if (r.ok === r.sent && r.achieved >= r.rate * 0.95) sustained = Math.max(sustained, r.achieved)
+  }
+  const burst = await closedLoop(64, stepSeconds)
+  console.log(
+    `closed loop (64 concurrent): ${fmt(burst.eventsPerSecond)} events/s acknowledged, p50 ${fmt(burst.p50)} ms, p99 ${fmt(burst.p99)} ms`
+  )
+  console.log(`sustained (open loop, all 2xx, ≥95% of target): ${fmt(sustained)} events/s`)
+} finally {
+  server.kill('SIGTERM')
+  await new Promise((r) => server.once('exit', r))
+  await sql.end({ timeout: 2 })
+  await admin.unsafe(`drop database if exists ${dbName} with (force)`)
+  await admin.end({ timeout: 2 })
+  agent.destroy()
+}
