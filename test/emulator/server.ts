@@ -6,6 +6,7 @@ import type { Emulator } from './emulator'
 import { StripeApiError, apiError, rateLimited, unknownRoute } from './errors'
 import { parseForm, type FormObject } from './form'
 import { OAuthError } from './oauth'
+import { accountRoutes } from './resources/account'
 import { customerRoutes } from './resources/customers'
 import { paymentMethodRoutes } from './resources/payment-methods'
 import { productRoutes } from './resources/products'
@@ -17,6 +18,7 @@ import { eventRoutes } from './resources/events'
 import { API_VERSION } from './events'
 
 export const ROUTES: Route[] = [
+  ...accountRoutes,
   ...customerRoutes,
   ...paymentMethodRoutes,
   ...productRoutes,

@@ -80,3 +80,16 @@ test('bad keys get a clear 4xx: wrong shape, wrong mode, unknown to Stripe', asy
   expect(unknown.body).toMatchObject({ ok: false })
   expect(unknown.body.message).toContain('Stripe does not accept this key')
 })
+
+test("another account's key is refused: it must reach the caller's own account", async () => {
+  h = await startHarness({ emulator: true })
+  const owner = h.emulator!.createAccount({ name: 'Owner' })
+  const other = h.emulator!.createAccount({ name: 'Other' })
+  const key = h.emulator!.createRestrictedKey(owner.id, 'test', everything)
+  const res = await h.as({ accountId: other.id }).post('/api/v1/account/api-key', { apiKey: key })
+  expect(res.status).toBe(422)
+  expect(res.body.error.message).toBe(
+    `This key belongs to ${owner.id}, not to ${other.id}. Paste a key created in this account.`
+  )
+  expect(await h.db().select().from(credentials)).toHaveLength(0)
+})
