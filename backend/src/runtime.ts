@@ -4,11 +4,18 @@ import type { AppDeps } from './http/context'
 import { createApp } from './http/app'
 import { registerWorkers } from './queue/workers'
 import { startEventDrainer } from './sync/event-drainer'
+import { refreshCustomer } from './traits/on-customer-changed'
 import { webhookSecretSource } from './sync/webhook-endpoints'
 
 export async function startRuntime(deps: AppDeps) {
   await registerWorkers(deps)
-  const drainer = startEventDrainer(deps, { workers: deps.config.webhookWorkers })
+  const drainer = startEventDrainer(
+    {
+      ...deps,
+      onCustomerChanged: async (scope, id) => void (await refreshCustomer(deps, scope, id)),
+    },
+    { workers: deps.config.webhookWorkers }
+  )
   const app = createApp(deps, {
     webhookSecrets: webhookSecretSource(deps, deps.config.stripe.webhookSecrets),
     onEventStored: () => drainer.kick(),

@@ -12,6 +12,7 @@ export const queueNames = [
   'sync-task',
   'reconcile',
   'outbound-delivery',
+  'segment-refresh',
   'purge-account',
   // used by the queue's own tests
   'selftest',

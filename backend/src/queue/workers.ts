@@ -1,6 +1,8 @@
 // Which handler serves which queue. Features register their workers here.
 import { purgeAccountData, purgeDueAccounts } from '../accounts/uninstall'
 import type { AppDeps } from '../http/context'
+import { deliverOutbound } from '../outbound/deliver'
+import { recomputeActiveAccounts, recomputeAllSegments } from '../segments/refresh-all'
 
 export async function registerWorkers(deps: AppDeps): Promise<void> {
   await deps.queue.work<{ note?: string }>('selftest', async (job) => {
@@ -16,4 +18,15 @@ export async function registerWorkers(deps: AppDeps): Promise<void> {
     }
   )
   await deps.queue.schedule('purge-account', '17 * * * *')
+  await deps.queue.work<{ deliveryId: string }>('outbound-delivery', (job) =>
+    deliverOutbound(deps, job.data.deliveryId)
+  )
+  // Relative-date segments drift with time: recompute them all every 15 minutes, or one scope.
+  await deps.queue.work<{ accountId?: string; livemode?: boolean }>('segment-refresh', (job) => {
+    const { accountId, livemode } = job.data
+    return accountId && livemode !== undefined
+      ? recomputeAllSegments(deps, { accountId, livemode }).then(() => {})
+      : recomputeActiveAccounts(deps)
+  })
+  await deps.queue.schedule('segment-refresh', '*/15 * * * *')
 }

@@ -2,13 +2,12 @@
 // segment's `segment_memberships` up to date with `customer_traits`, recording who entered and
 // who left in `segment_transitions`. Membership is selected in SQL (compile-sql.ts); the stored
 // explanation of a newcomer comes from the TS evaluator, which agrees with the SQL by test.
-import { and, eq, inArray } from 'drizzle-orm'
+import { and, eq, inArray, sql } from 'drizzle-orm'
 import { evaluateRule } from '@holdfast/shared/segments/evaluate'
-import { diffMembership } from '@holdfast/shared/segments/membership'
 import { PREDEFINED_SEGMENTS } from '@holdfast/shared/segments/predefined'
 import { SegmentRule } from '@holdfast/shared/segments/rule'
 import type { Traits } from '@holdfast/shared/traits/catalog'
-import type { Db } from '../db/client'
+import { rowsOf, type Db } from '../db/client'
 import { customerTraits, segmentMemberships, segmentTransitions, segments } from '../db/schema'
 import { AppError } from '../errors'
 import { compileRuleToSql } from './compile-sql'
@@ -36,6 +35,14 @@ export async function ensurePredefinedSegments(db: Db, scope: TraitsScope): Prom
 
 export type MembershipRefresh = { entered: string[]; left: string[]; members: number }
 
+/** Entered customers get their explanation stored when there are at most this many at once. */
+const EXPLAIN_ON_ENTRY_LIMIT = 20_000
+
+/**
+ * Full recompute of one segment (after a rule change, or the periodic sweep for relative dates),
+ * set-based in one statement: the compiled rule selects the members, the difference with the
+ * stored memberships is inserted/deleted, and each change is written to `segment_transitions`.
+ */
 export async function refreshSegmentMemberships(
   deps: SegmentDeps,
   scope: TraitsScope,
@@ -61,62 +68,208 @@ export async function refreshSegmentMemberships(
     )
   const rule = parsed.data
   const now = deps.now()
+  const where = compileRuleToSql(rule, now, { traits: sql`ct.traits` })
+  const seg = sql`cast(${segmentId} as uuid)`
+  const account = sql`cast(${scope.accountId} as text)`
+  const live = sql`cast(${String(scope.livemode)} as boolean)`
+  const at = sql`cast(${now.toISOString()} as timestamptz)`
 
-  const matching = await db
-    .select({ customerId: customerTraits.customerId, traits: customerTraits.traits })
-    .from(customerTraits)
+  const result = await db.execute(sql`
+    with matching as materialized (
+      select ct.customer_id from customer_traits ct
+      where ct.account_id = ${account} and ct.livemode = ${live} and ${where}
+    ),
+    current as materialized (
+      select sm.customer_id from segment_memberships sm
+      where sm.segment_id = ${seg}
+    ),
+    entered as (
+      insert into segment_memberships (segment_id, account_id, livemode, customer_id, entered_at)
+      select ${seg}, ${account}, ${live}, m.customer_id, ${at}
+      from matching m where not exists (select 1 from current c where c.customer_id = m.customer_id)
+      on conflict do nothing
+      returning customer_id
+    ),
+    gone as (
+      delete from segment_memberships sm
+      where sm.segment_id = ${seg}
+        and not exists (select 1 from matching m where m.customer_id = sm.customer_id)
+      returning sm.customer_id
+    ),
+    changes as (
+      select customer_id, 'entered' as kind from entered
+      union all
+      select customer_id, 'left' as kind from gone
+    ),
+    logged as (
+      insert into segment_transitions (segment_id, account_id, livemode, customer_id, kind, at)
+      select ${seg}, ${account}, ${live}, customer_id, kind, ${at}
+      from changes
+      returning customer_id, kind
+    )
+    select customer_id, kind, (select count(*) from matching) as members from logged
+    union all
+    select null, null, (select count(*) from matching)
+  `)
+  const rows = rowsOf<{ customer_id: string | null; kind: string | null; members: unknown }>(result)
+  const entered: string[] = []
+  const left: string[] = []
+  let members = 0
+  for (const row of rows) {
+    members = Number(row.members)
+    if (row.kind === 'entered') entered.push(row.customer_id!)
+    else if (row.kind === 'left') left.push(row.customer_id!)
+  }
+  entered.sort()
+  left.sort()
+  if (entered.length > 0 && entered.length <= EXPLAIN_ON_ENTRY_LIMIT)
+    await storeExplanations(db, scope, segmentId, rule, entered, now)
+  return { entered, left, members }
+}
+
+async function storeExplanations(
+  db: Db,
+  scope: TraitsScope,
+  segmentId: string,
+  rule: SegmentRule,
+  customerIds: string[],
+  now: Date
+) {
+  for (let i = 0; i < customerIds.length; i += 1000) {
+    const chunk = customerIds.slice(i, i + 1000)
+    const rows = await db
+      .select({ customerId: customerTraits.customerId, traits: customerTraits.traits })
+      .from(customerTraits)
+      .where(
+        and(
+          eq(customerTraits.accountId, scope.accountId),
+          eq(customerTraits.livemode, scope.livemode),
+          inArray(customerTraits.customerId, chunk)
+        )
+      )
+    const values = rows.map((r) => ({
+      customer_id: r.customerId,
+      explanation: evaluateRule(rule, r.traits as Traits, now).explanation,
+    }))
+    if (values.length === 0) continue
+    await db.execute(sql`
+      update segment_memberships sm set explanation = v.explanation
+      from jsonb_to_recordset(cast(${JSON.stringify(values)} as jsonb))
+        as v(customer_id text, explanation jsonb)
+      where sm.segment_id = cast(${segmentId} as uuid) and sm.customer_id = v.customer_id
+    `)
+  }
+}
+
+export type SegmentRow = { id: string; name: string; rule: unknown }
+export type CustomerMembershipChange = {
+  entered: Array<{ segmentId: string; name: string }>
+  left: Array<{ segmentId: string; name: string }>
+}
+
+/** The scope's segments, seeding the predefined ones on first use. */
+export async function loadSegments(db: Db, scope: TraitsScope): Promise<SegmentRow[]> {
+  const read = () =>
+    db
+      .select({
+        id: segments.id,
+        name: segments.name,
+        rule: segments.rule,
+        predefinedKey: segments.predefinedKey,
+      })
+      .from(segments)
+      .where(and(eq(segments.accountId, scope.accountId), eq(segments.livemode, scope.livemode)))
+  let rows = await read()
+  if (rows.filter((r) => r.predefinedKey !== null).length < PREDEFINED_SEGMENTS.length) {
+    await ensurePredefinedSegments(db, scope)
+    rows = await read()
+  }
+  return rows
+}
+
+/**
+ * Incremental membership: re-evaluates one customer against every segment of the scope (in TS,
+ * the same meaning as the SQL), and records who entered and left. `traits` null = customer gone.
+ */
+export async function refreshCustomerMemberships(
+  deps: SegmentDeps,
+  scope: TraitsScope,
+  customerId: string,
+  traits: Traits | null,
+  segmentRows?: SegmentRow[]
+): Promise<CustomerMembershipChange> {
+  const { db } = deps
+  const now = deps.now()
+  const all = segmentRows ?? (await loadSegments(db, scope))
+  const current = await db
+    .select({ segmentId: segmentMemberships.segmentId })
+    .from(segmentMemberships)
     .where(
       and(
-        eq(customerTraits.accountId, scope.accountId),
-        eq(customerTraits.livemode, scope.livemode),
-        compileRuleToSql(rule, now)
+        eq(segmentMemberships.accountId, scope.accountId),
+        eq(segmentMemberships.livemode, scope.livemode),
+        eq(segmentMemberships.customerId, customerId)
       )
     )
-  const current = await db
-    .select({ customerId: segmentMemberships.customerId })
-    .from(segmentMemberships)
-    .where(eq(segmentMemberships.segmentId, segmentId))
-  const change = diffMembership(
-    current.map((r) => r.customerId),
-    matching.map((r) => r.customerId)
-  )
-  const traitsById = new Map(matching.map((r) => [r.customerId, r.traits as Traits]))
+  const isMember = new Set(current.map((r) => r.segmentId))
+  const entered: Array<{ segmentId: string; name: string; explanation: unknown }> = []
+  const left: Array<{ segmentId: string; name: string }> = []
+  for (const segment of all) {
+    const parsed = SegmentRule.safeParse(segment.rule)
+    // A broken rule keeps its members as they are until it is saved again.
+    if (!parsed.success) continue
+    const result = traits ? evaluateRule(parsed.data, traits, now) : null
+    const was = isMember.has(segment.id)
+    if (result?.matched && !was)
+      entered.push({ segmentId: segment.id, name: segment.name, explanation: result.explanation })
+    else if (!result?.matched && was) left.push({ segmentId: segment.id, name: segment.name })
+  }
+  // Memberships of segments deleted meanwhile go too.
+  const known = new Set(all.map((s) => s.id))
+  const orphans = [...isMember].filter((id) => !known.has(id))
+  if (entered.length === 0 && left.length === 0 && orphans.length === 0)
+    return { entered: [], left: [] }
 
   await db.transaction(async (tx) => {
-    if (change.entered.length > 0) {
+    if (entered.length > 0) {
       await tx
         .insert(segmentMemberships)
         .values(
-          change.entered.map((customerId) => ({
-            segmentId,
+          entered.map((e) => ({
+            segmentId: e.segmentId,
             ...scope,
             customerId,
             enteredAt: now,
-            explanation: evaluateRule(rule, traitsById.get(customerId) ?? {}, now).explanation,
+            explanation: e.explanation,
           }))
         )
-        // A concurrent refresh may have added some already; run refreshes one per segment at a time.
         .onConflictDoNothing()
     }
-    if (change.left.length > 0) {
+    const gone = [...left.map((l) => l.segmentId), ...orphans]
+    if (gone.length > 0) {
       await tx
         .delete(segmentMemberships)
         .where(
           and(
-            eq(segmentMemberships.segmentId, segmentId),
-            inArray(segmentMemberships.customerId, change.left)
+            eq(segmentMemberships.customerId, customerId),
+            eq(segmentMemberships.accountId, scope.accountId),
+            eq(segmentMemberships.livemode, scope.livemode),
+            inArray(segmentMemberships.segmentId, gone)
           )
         )
     }
     const transitions = [
-      ...change.entered.map((customerId) => ({ customerId, kind: 'entered' })),
-      ...change.left.map((customerId) => ({ customerId, kind: 'left' })),
+      ...entered.map((e) => ({ segmentId: e.segmentId, kind: 'entered' })),
+      ...left.map((l) => ({ segmentId: l.segmentId, kind: 'left' })),
     ]
     if (transitions.length > 0) {
       await tx
         .insert(segmentTransitions)
-        .values(transitions.map((t) => ({ segmentId, ...scope, ...t, at: now })))
+        .values(transitions.map((t) => ({ ...t, ...scope, customerId, at: now })))
     }
   })
-  return { ...change, members: matching.length }
+  return {
+    entered: entered.map(({ segmentId, name }) => ({ segmentId, name })),
+    left,
+  }
 }

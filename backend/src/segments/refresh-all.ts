@@ -1,0 +1,57 @@
+// Full recompute: every segment of a scope (after a rule change, and on a schedule because
+// relative-date rules such as "no activity for 15 days" change with time, not with events).
+import { eq } from 'drizzle-orm'
+import type { Db } from '../db/client'
+import { accounts } from '../db/schema'
+import { emitOutboundEvents, type PendingOutbound } from '../outbound/emit'
+import type { Queue } from '../queue/queue'
+import type { TraitsScope } from '../traits/refresh-traits'
+import {
+  loadSegments,
+  refreshSegmentMemberships,
+  type MembershipRefresh,
+} from './refresh-memberships'
+
+export type RefreshAllDeps = { db: Db; queue: Queue; now: () => Date }
+
+/** Recomputes one segment in full and sends `segment.entered`/`segment.left` downstream. */
+export async function recomputeSegment(
+  deps: RefreshAllDeps,
+  scope: TraitsScope,
+  segment: { id: string; name: string }
+): Promise<MembershipRefresh> {
+  const change = await refreshSegmentMemberships(deps, scope, segment.id)
+  const ref = { id: segment.id, name: segment.name }
+  const events: PendingOutbound[] = [
+    ...change.entered.map((customerId) => ({
+      type: 'segment.entered' as const,
+      data: { customerId, segment: ref },
+    })),
+    ...change.left.map((customerId) => ({
+      type: 'segment.left' as const,
+      data: { customerId, segment: ref },
+    })),
+  ]
+  await emitOutboundEvents(deps, scope, events)
+  return change
+}
+
+export async function recomputeAllSegments(
+  deps: RefreshAllDeps,
+  scope: TraitsScope
+): Promise<Record<string, MembershipRefresh>> {
+  const out: Record<string, MembershipRefresh> = {}
+  for (const segment of await loadSegments(deps.db, scope)) {
+    out[segment.id] = await recomputeSegment(deps, scope, segment)
+  }
+  return out
+}
+
+/** The scheduled sweep: every active installation. */
+export async function recomputeActiveAccounts(deps: RefreshAllDeps): Promise<void> {
+  const active = await deps.db
+    .select({ accountId: accounts.accountId, livemode: accounts.livemode })
+    .from(accounts)
+    .where(eq(accounts.status, 'active'))
+  for (const scope of active) await recomputeAllSegments(deps, scope)
+}
