@@ -76,6 +76,7 @@ const EnvSchema = z.object({
   UNINSTALL_GRACE_DAYS_TEST: z.coerce.number().min(0).default(0),
   UNINSTALL_GRACE_DAYS_LIVE: z.coerce.number().min(0).default(30),
   WEBHOOK_WORKERS: z.coerce.number().int().min(0).default(4),
+  OPERATOR_TOKEN: optionalString,
 })
 
 export type Config = {
@@ -106,6 +107,8 @@ export type Config = {
   apiRateLimitPerMinute: number
   uninstallGraceDays: { test: number; live: number }
   webhookWorkers: number
+  /** Guards the operator page when the service listens beyond loopback. */
+  operatorToken: string | undefined
 }
 
 export class ConfigError extends Error {
@@ -149,5 +152,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     apiRateLimitPerMinute: e.API_RATE_LIMIT_PER_MINUTE,
     uninstallGraceDays: { test: e.UNINSTALL_GRACE_DAYS_TEST, live: e.UNINSTALL_GRACE_DAYS_LIVE },
     webhookWorkers: e.WEBHOOK_WORKERS,
+    operatorToken: e.OPERATOR_TOKEN,
   }
 }

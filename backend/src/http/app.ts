@@ -8,6 +8,7 @@ import { cors } from 'hono/cors'
 import { extensionHeaders, verifyExtensionSignature } from './middleware/extension-auth'
 import { accountRoutes } from './routes/account'
 import { healthRoutes } from './routes/health'
+import { operatorRoutes } from './routes/operator'
 import { oauthRoutes } from './routes/oauth'
 import { webhookRoutes } from './routes/webhooks'
 
@@ -20,6 +21,7 @@ export function createApp(deps: AppDeps, wiring: AppWiring) {
   const app = new Hono<AppEnv>()
   app.use('*', requestContext(deps.log))
   app.route('/', healthRoutes(deps))
+  app.route('/', operatorRoutes(deps))
   app.route('/', oauthRoutes(deps))
   app.route('/', webhookRoutes(deps, wiring.webhookSecrets, wiring.onEventStored))
 

@@ -8,7 +8,6 @@ import type { Logger } from '../log'
 
 /** Every queue the product uses; created at start-up. */
 export const queueNames = [
-  'apply-event',
   'sync-task',
   'reconcile',
   'outbound-delivery',
