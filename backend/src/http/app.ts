@@ -7,10 +7,19 @@ import { requestContext } from './middleware/request-context'
 import { cors } from 'hono/cors'
 import { extensionHeaders, verifyExtensionSignature } from './middleware/extension-auth'
 import { accountRoutes } from './routes/account'
+import { actionRoutes } from './routes/actions'
 import { healthRoutes } from './routes/health'
 import { operatorRoutes } from './routes/operator'
 import { oauthRoutes } from './routes/oauth'
+import { offerRoutes } from './routes/offers'
 import { webhookRoutes } from './routes/webhooks'
+import { customerRoutes } from './routes/customers'
+import { openApiRoutes } from './routes/openapi'
+import { outboundRoutes } from './routes/outbound'
+import { segmentRoutes } from './routes/segments'
+import { stageRoutes } from './routes/stages'
+import { subscriptionRoutes } from './routes/subscriptions'
+import { ingestSettingsRoutes, trackRoutes } from './routes/track'
 
 export type AppWiring = {
   webhookSecrets: () => Promise<string[]>
@@ -24,6 +33,8 @@ export function createApp(deps: AppDeps, wiring: AppWiring) {
   app.route('/', operatorRoutes(deps))
   app.route('/', oauthRoutes(deps))
   app.route('/', webhookRoutes(deps, wiring.webhookSecrets, wiring.onEventStored))
+  app.route('/', openApiRoutes(deps))
+  app.route('/', trackRoutes(deps))
 
   // The Stripe App runs in a sandboxed iframe whose origin is "null": CORS must allow any origin.
   app.use(
@@ -42,6 +53,14 @@ export function createApp(deps: AppDeps, wiring: AppWiring) {
   )
   app.use('/api/*', verifyExtensionSignature(deps))
   app.route('/api/v1', accountRoutes(deps))
+  app.route('/api/v1', customerRoutes(deps))
+  app.route('/api/v1', subscriptionRoutes(deps))
+  app.route('/api/v1', segmentRoutes(deps))
+  app.route('/api/v1', stageRoutes(deps))
+  app.route('/api/v1', ingestSettingsRoutes(deps))
+  app.route('/api/v1', outboundRoutes(deps))
+  app.route('/api/v1', actionRoutes(deps))
+  app.route('/api/v1', offerRoutes(deps))
 
   app.notFound((c) =>
     c.json(

@@ -13,6 +13,7 @@ export const queueNames = [
   'outbound-delivery',
   'segment-refresh',
   'purge-account',
+  'action-outcomes',
   // used by the queue's own tests
   'selftest',
 ] as const

@@ -1,5 +1,6 @@
 // Which handler serves which queue. Features register their workers here.
 import { purgeAccountData, purgeDueAccounts } from '../accounts/uninstall'
+import { recordDueOutcomes } from '../actions/outcomes'
 import type { AppDeps } from '../http/context'
 import { deliverOutbound } from '../outbound/deliver'
 import { recomputeActiveAccounts, recomputeAllSegments } from '../segments/refresh-all'
@@ -18,6 +19,11 @@ export async function registerWorkers(deps: AppDeps): Promise<void> {
     }
   )
   await deps.queue.schedule('purge-account', '17 * * * *')
+  // Retention outcomes: stamp the 30/60/90-day milestones reached since yesterday.
+  await deps.queue.work('action-outcomes', async () => {
+    await recordDueOutcomes(deps)
+  })
+  await deps.queue.schedule('action-outcomes', '41 3 * * *')
   await deps.queue.work<{ deliveryId: string }>('outbound-delivery', (job) =>
     deliverOutbound(deps, job.data.deliveryId)
   )

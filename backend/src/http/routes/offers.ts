@@ -1,0 +1,40 @@
+// Offers CRUD (settings view). Each offer lives in the caller's account and mode only.
+import { Hono } from 'hono'
+import { z } from 'zod'
+import { CreateOfferRequest, UpdateOfferRequest } from '@holdfast/shared/api/offers'
+import { archiveOffer, createOffer, getOffer, listOffers, renameOffer } from '../../actions/offers'
+import type { AppDeps, AppEnv } from '../context'
+
+const ListQuery = z.object({
+  includeArchived: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((v) => v === 'true'),
+})
+
+export function offerRoutes(deps: AppDeps) {
+  return new Hono<AppEnv>()
+    .get('/offers', async (c) => {
+      const { includeArchived } = ListQuery.parse(c.req.query())
+      return c.json({ data: await listOffers(deps, c.get('caller'), { includeArchived }) })
+    })
+    .post('/offers', async (c) => {
+      const input = CreateOfferRequest.parse(await c.req.json())
+      return c.json(await createOffer(deps, c.get('caller'), input), 201)
+    })
+    .get('/offers/:id', async (c) =>
+      c.json(await getOffer(deps, c.get('caller'), offerIdOf(c.req.param('id'))))
+    )
+    .patch('/offers/:id', async (c) => {
+      const { name } = UpdateOfferRequest.parse(await c.req.json())
+      return c.json(await renameOffer(deps, c.get('caller'), offerIdOf(c.req.param('id')), name))
+    })
+    .delete('/offers/:id', async (c) =>
+      c.json(await archiveOffer(deps, c.get('caller'), offerIdOf(c.req.param('id'))))
+    )
+}
+
+/** Not a uuid → 404 like any offer that isn't there (and no database cast error). */
+function offerIdOf(id: string): string {
+  return z.string().uuid().safeParse(id).success ? id : '00000000-0000-0000-0000-000000000000'
+}
