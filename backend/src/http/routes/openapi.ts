@@ -1,0 +1,273 @@
+// GET /openapi.json: the backend's HTTP API, with request and response bodies generated from the
+// same zod schemas the routes parse with (shared/src/api), so the document cannot drift from them.
+import { Hono } from 'hono'
+import { z } from 'zod'
+import {
+  CustomerProfile,
+  CustomerProfileQuery,
+  SubscriptionTraits,
+} from '@holdfast/shared/api/customers'
+import {
+  OutboundDelivery,
+  OutboundEndpoint,
+  OutboundEndpointCreate,
+  OutboundEndpointCreated,
+  OutboundEndpointUpdate,
+  OutboundEvent,
+} from '@holdfast/shared/api/outbound'
+import {
+  SegmentCreate,
+  SegmentDeleted,
+  SegmentList,
+  SegmentMembersPage,
+  SegmentMembersQuery,
+  SegmentSummary,
+  SegmentUpdate,
+} from '@holdfast/shared/api/segments'
+import {
+  IdentitySetting,
+  IngestKeyCreated,
+  IngestKeyStatus,
+  StageSettings,
+  TrackRequest,
+  TrackResponse,
+} from '@holdfast/shared/api/stages'
+import type { AppDeps, AppEnv } from '../context'
+
+type Op = {
+  summary: string
+  tag: string
+  auth?: 'extension' | 'ingest' | 'stripe' | 'none'
+  params?: string[]
+  query?: z.ZodObject
+  body?: z.ZodType
+  response?: z.ZodType
+  status?: number
+  contentType?: string
+}
+
+const json = (schema: z.ZodType, io: 'input' | 'output') =>
+  z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'openapi-3.0' })
+
+const ErrorBody = z.object({
+  error: z.object({ code: z.string(), message: z.string(), requestId: z.string().optional() }),
+})
+
+const ops: Record<string, Record<string, Op>> = {
+  '/health': { get: { summary: 'Liveness and database check', tag: 'Service', auth: 'none' } },
+  '/webhooks/stripe': {
+    post: { summary: 'Stripe (Connect) webhook intake', tag: 'Service', auth: 'stripe' },
+  },
+  '/oauth/install': { get: { summary: 'Start the OAuth install', tag: 'Install', auth: 'none' } },
+  '/oauth/callback': { get: { summary: 'OAuth redirect target', tag: 'Install', auth: 'none' } },
+  '/v1/track': {
+    post: {
+      summary: 'Record activity of one customer from your product',
+      tag: 'Activity',
+      auth: 'ingest',
+      body: TrackRequest,
+      response: TrackResponse,
+      status: 202,
+    },
+  },
+  '/api/v1/account': { get: { summary: 'This installation', tag: 'Account' } },
+  '/api/v1/customers/{id}': {
+    get: {
+      summary: 'Customer profile: traits, segments with explanations, stage, timeline, actions',
+      tag: 'Customers',
+      params: ['id'],
+      query: CustomerProfileQuery,
+      response: CustomerProfile,
+    },
+  },
+  '/api/v1/subscriptions/{id}': {
+    get: {
+      summary: "One subscription's traits",
+      tag: 'Customers',
+      params: ['id'],
+      response: SubscriptionTraits,
+    },
+  },
+  '/api/v1/segments': {
+    get: { summary: 'Segments with member counts and MRR', tag: 'Segments', response: SegmentList },
+    post: {
+      summary: 'Create a custom segment',
+      tag: 'Segments',
+      body: SegmentCreate,
+      response: SegmentSummary,
+      status: 201,
+    },
+  },
+  '/api/v1/segments/{id}': {
+    get: { summary: 'One segment', tag: 'Segments', params: ['id'], response: SegmentSummary },
+    patch: {
+      summary: 'Edit or hide a segment (a rule change recomputes membership)',
+      tag: 'Segments',
+      params: ['id'],
+      body: SegmentUpdate,
+      response: SegmentSummary,
+    },
+    delete: {
+      summary: 'Delete a custom segment (predefined ones can only be hidden)',
+      tag: 'Segments',
+      params: ['id'],
+      response: SegmentDeleted,
+    },
+  },
+  '/api/v1/segments/{id}/customers': {
+    get: {
+      summary: 'Members, paged by customer id',
+      tag: 'Segments',
+      params: ['id'],
+      query: SegmentMembersQuery,
+      response: SegmentMembersPage,
+    },
+  },
+  '/api/v1/segments/{id}/export.csv': {
+    get: { summary: 'Members as CSV', tag: 'Segments', params: ['id'], contentType: 'text/csv' },
+  },
+  '/api/v1/stages/settings': {
+    get: { summary: 'Status → stage mapping', tag: 'Stages', response: StageSettings },
+    put: {
+      summary: 'Change the mapping (recomputes every stage)',
+      tag: 'Stages',
+      body: StageSettings,
+      response: StageSettings,
+    },
+  },
+  '/api/v1/settings/ingest-key': {
+    get: { summary: 'Whether an ingest key exists', tag: 'Activity', response: IngestKeyStatus },
+    post: {
+      summary: 'Create or rotate the ingest key (shown once)',
+      tag: 'Activity',
+      response: IngestKeyCreated,
+      status: 201,
+    },
+  },
+  '/api/v1/settings/identity': {
+    put: {
+      summary: 'How /v1/track resolves userId: email or a metadata key',
+      tag: 'Activity',
+      body: IdentitySetting,
+      response: IdentitySetting,
+    },
+  },
+  '/api/v1/outbound/endpoints': {
+    get: {
+      summary: 'Downstream webhook endpoints',
+      tag: 'Outbound',
+      response: z.object({ endpoints: z.array(OutboundEndpoint) }),
+    },
+    post: {
+      summary: 'Add an endpoint (secret shown once)',
+      tag: 'Outbound',
+      body: OutboundEndpointCreate,
+      response: OutboundEndpointCreated,
+      status: 201,
+    },
+  },
+  '/api/v1/outbound/endpoints/{id}': {
+    patch: {
+      summary: 'Change an endpoint',
+      tag: 'Outbound',
+      params: ['id'],
+      body: OutboundEndpointUpdate,
+      response: OutboundEndpoint,
+    },
+    delete: { summary: 'Remove an endpoint', tag: 'Outbound', params: ['id'] },
+  },
+  '/api/v1/outbound/endpoints/{id}/deliveries': {
+    get: {
+      summary: 'Latest 100 deliveries',
+      tag: 'Outbound',
+      params: ['id'],
+      response: z.object({ deliveries: z.array(OutboundDelivery) }),
+    },
+  },
+}
+
+export function buildOpenApiDocument(publicUrl?: string) {
+  const paths: Record<string, Record<string, unknown>> = {}
+  for (const [path, methods] of Object.entries(ops)) {
+    paths[path] = {}
+    for (const [method, op] of Object.entries(methods)) {
+      const auth = op.auth ?? 'extension'
+      const queryProps = op.query ? Object.keys(op.query.shape) : []
+      paths[path][method] = {
+        summary: op.summary,
+        tags: [op.tag],
+        security:
+          auth === 'extension' ? [{ stripeApp: [] }] : auth === 'ingest' ? [{ ingestKey: [] }] : [],
+        parameters: [
+          ...(op.params ?? []).map((name) => ({
+            name,
+            in: 'path',
+            required: true,
+            schema: { type: 'string' },
+          })),
+          ...queryProps.map((name) => ({
+            name,
+            in: 'query',
+            required: false,
+            schema: json(op.query!.shape[name] as z.ZodType, 'input'),
+          })),
+        ],
+        ...(op.body
+          ? {
+              requestBody: {
+                required: true,
+                content: { 'application/json': { schema: json(op.body, 'input') } },
+              },
+            }
+          : {}),
+        responses: {
+          [String(op.status ?? 200)]: {
+            description: 'OK',
+            content: op.contentType
+              ? { [op.contentType]: { schema: { type: 'string' } } }
+              : op.response
+                ? { 'application/json': { schema: json(op.response, 'output') } }
+                : { 'application/json': { schema: { type: 'object' } } },
+          },
+          default: {
+            description: 'Error',
+            content: { 'application/json': { schema: json(ErrorBody, 'output') } },
+          },
+        },
+      }
+    }
+  }
+  return {
+    openapi: '3.0.3',
+    info: {
+      title: 'Holdfast backend API',
+      version: '1',
+      description:
+        'Routes under /api are called by the Holdfast Stripe App, signed with fetchStripeSignature(). ' +
+        'Outbound webhooks are POSTed with a `Holdfast-Signature: t=<unix>,v1=<hex HMAC-SHA256 of "t.body">` header; ' +
+        'their body is the OutboundEvent schema.',
+    },
+    servers: publicUrl ? [{ url: publicUrl }] : [],
+    components: {
+      securitySchemes: {
+        stripeApp: {
+          type: 'apiKey',
+          in: 'header',
+          name: 'Stripe-Signature',
+          description: 'Stripe App signature over {user_id, account_id} plus x-holdfast-* headers',
+        },
+        ingestKey: { type: 'http', scheme: 'bearer', description: 'Ingest key hf_ik_…' },
+      },
+      schemas: { OutboundEvent: json(OutboundEvent, 'output') },
+    },
+    paths,
+  }
+}
+
+export function openApiRoutes(deps: AppDeps) {
+  let cached: ReturnType<typeof buildOpenApiDocument> | undefined
+  return new Hono<AppEnv>().get('/openapi.json', (c) => {
+    cached ??= buildOpenApiDocument(deps.config.publicUrl)
+    return c.json(cached)
+  })
+}

@@ -1,0 +1,220 @@
+// Everything the customer panel shows, read in parallel from what refreshCustomer stored:
+// traits, segments (explained against the current traits), stage, a timeline page, actions.
+import { and, desc, eq, lt, or } from 'drizzle-orm'
+import type { AvailableAction, CustomerProfile } from '@holdfast/shared/api/customers'
+import { evaluateRule } from '@holdfast/shared/segments/evaluate'
+import { SegmentRule } from '@holdfast/shared/segments/rule'
+import { LifecycleStage } from '@holdfast/shared/stages/stages'
+import type { Traits } from '@holdfast/shared/traits/catalog'
+import type { Db } from '../db/client'
+import {
+  customerStages,
+  customerTraits,
+  segmentMemberships,
+  segments,
+  stripeCustomers,
+  stripeSubscriptions,
+  timelineEntries,
+} from '../db/schema'
+import { AppError } from '../errors'
+import { loadSegments } from '../segments/refresh-memberships'
+import { groupTraits } from './group-traits'
+import { refreshCustomer, type RefreshCustomerDeps } from './on-customer-changed'
+import type { TraitsScope } from './refresh-traits'
+
+export async function loadCustomerProfile(
+  deps: RefreshCustomerDeps,
+  scope: TraitsScope,
+  customerId: string,
+  page: { timelineCursor?: string; timelineLimit: number }
+): Promise<CustomerProfile> {
+  const { db } = deps
+  const now = deps.now()
+  let row = await readTraits(db, scope, customerId)
+  if (!row) {
+    // Synced but never computed (e.g. imported before this ran): compute it now.
+    const [synced] = await db
+      .select({ id: stripeCustomers.id })
+      .from(stripeCustomers)
+      .where(
+        and(
+          eq(stripeCustomers.accountId, scope.accountId),
+          eq(stripeCustomers.livemode, scope.livemode),
+          eq(stripeCustomers.id, customerId)
+        )
+      )
+    if (synced) await refreshCustomer(deps, scope, customerId)
+    row = await readTraits(db, scope, customerId)
+    if (!row) throw new AppError('not_found', `No synced customer ${customerId} here`)
+  }
+  const traits = row.traits as Traits
+  const scoped = <T extends { accountId: unknown; livemode: unknown; customerId: unknown }>(
+    t: T
+  ) => [
+    eq(t.accountId as never, scope.accountId),
+    eq(t.livemode as never, scope.livemode),
+    eq(t.customerId as never, customerId),
+  ]
+  const [allSegments, memberships, stageRows, timeline, subscriptions] = await Promise.all([
+    loadSegmentsWithHidden(db, scope),
+    db
+      .select({ segmentId: segmentMemberships.segmentId, enteredAt: segmentMemberships.enteredAt })
+      .from(segmentMemberships)
+      .where(and(...scoped(segmentMemberships))),
+    db
+      .select({ stage: customerStages.stage, since: customerStages.since })
+      .from(customerStages)
+      .where(and(...scoped(customerStages))),
+    readTimeline(db, scope, customerId, page),
+    db
+      .select({
+        id: stripeSubscriptions.id,
+        status: stripeSubscriptions.status,
+        data: stripeSubscriptions.data,
+      })
+      .from(stripeSubscriptions)
+      .where(and(...scoped(stripeSubscriptions))),
+  ])
+  const enteredAt = new Map(memberships.map((m) => [m.segmentId, m.enteredAt]))
+  const memberOf = allSegments.flatMap((s) => {
+    if (s.hidden) return []
+    const rule = SegmentRule.safeParse(s.rule)
+    if (!rule.success) return []
+    const result = evaluateRule(rule.data, traits, now)
+    if (!result.matched) return []
+    return [
+      {
+        id: s.id,
+        name: s.name,
+        predefinedKey: s.predefinedKey,
+        enteredAt: enteredAt.get(s.id)?.toISOString() ?? null,
+        explanation: result.explanation,
+      },
+    ]
+  })
+  const stage = stageRows[0]
+  return {
+    customerId,
+    computedAt: row.computedAt.toISOString(),
+    traits: groupTraits(traits),
+    segments: memberOf,
+    stage: {
+      stage: LifecycleStage.catch('none').parse(stage?.stage),
+      since: stage?.since.toISOString() ?? null,
+    },
+    timeline,
+    actions: availableActions(subscriptions),
+  }
+}
+
+async function readTraits(db: Db, scope: TraitsScope, customerId: string) {
+  const [row] = await db
+    .select({ traits: customerTraits.traits, computedAt: customerTraits.computedAt })
+    .from(customerTraits)
+    .where(
+      and(
+        eq(customerTraits.accountId, scope.accountId),
+        eq(customerTraits.livemode, scope.livemode),
+        eq(customerTraits.customerId, customerId)
+      )
+    )
+  return row
+}
+
+async function loadSegmentsWithHidden(db: Db, scope: TraitsScope) {
+  const read = () =>
+    db
+      .select({
+        id: segments.id,
+        name: segments.name,
+        rule: segments.rule,
+        hidden: segments.hidden,
+        predefinedKey: segments.predefinedKey,
+      })
+      .from(segments)
+      .where(and(eq(segments.accountId, scope.accountId), eq(segments.livemode, scope.livemode)))
+  const rows = await read()
+  if (rows.length > 0) return rows
+  await loadSegments(db, scope)
+  return read()
+}
+
+/** Cursor `<at ms>:<id>`; entries newest first. */
+async function readTimeline(
+  db: Db,
+  scope: TraitsScope,
+  customerId: string,
+  page: { timelineCursor?: string; timelineLimit: number }
+): Promise<CustomerProfile['timeline']> {
+  const conditions = [
+    eq(timelineEntries.accountId, scope.accountId),
+    eq(timelineEntries.livemode, scope.livemode),
+    eq(timelineEntries.customerId, customerId),
+  ]
+  if (page.timelineCursor) {
+    const match = /^(\d+):(\d+)$/.exec(page.timelineCursor)
+    if (!match)
+      throw new AppError('bad_request', 'timelineCursor is not one we gave out; start without it')
+    const at = new Date(Number(match[1]))
+    const id = Number(match[2])
+    conditions.push(
+      or(lt(timelineEntries.at, at), and(eq(timelineEntries.at, at), lt(timelineEntries.id, id)))!
+    )
+  }
+  const rows = await db
+    .select()
+    .from(timelineEntries)
+    .where(and(...conditions))
+    .orderBy(desc(timelineEntries.at), desc(timelineEntries.id))
+    .limit(page.timelineLimit + 1)
+  const more = rows.length > page.timelineLimit
+  const entries = rows.slice(0, page.timelineLimit)
+  const last = entries.at(-1)
+  return {
+    entries: entries.map((e) => ({
+      id: String(e.id),
+      kind: e.kind,
+      title: e.title,
+      at: e.at.toISOString(),
+      details: e.details ?? null,
+    })),
+    nextCursor: more && last ? `${last.at.getTime()}:${last.id}` : null,
+  }
+}
+
+/**
+ * Placeholder until the retention actions land (backend/src/actions): what applies to each
+ * subscription by its status alone.
+ */
+export function availableActions(
+  subscriptions: Array<{ id: string; status: string | null; data: unknown }>
+): AvailableAction[] {
+  return subscriptions.flatMap((sub): AvailableAction[] => {
+    const data = sub.data as { pause_collection?: unknown; cancel_at_period_end?: boolean }
+    const on = (kind: string, label: string) => ({ kind, label, subscriptionId: sub.id })
+    switch (sub.status) {
+      case 'trialing':
+        return [
+          on('extend_trial', 'Extend trial'),
+          on('apply_coupon', 'Offer a discount'),
+          on('cancel', 'Cancel'),
+        ]
+      case 'active':
+      case 'past_due':
+        return [
+          data.pause_collection
+            ? on('resume_collection', 'Resume payment collection')
+            : on('pause_collection', 'Pause payment collection'),
+          on('apply_coupon', 'Offer a discount'),
+          on('switch_price', 'Change plan'),
+          data.cancel_at_period_end
+            ? on('reactivate', 'Keep subscription (undo cancel)')
+            : on('cancel', 'Cancel'),
+        ]
+      case 'paused':
+        return [on('resume', 'Resume subscription'), on('cancel', 'Cancel')]
+      default:
+        return []
+    }
+  })
+}
