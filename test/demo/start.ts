@@ -1,7 +1,7 @@
 // `npm start`. With Stripe keys configured: the service, as in production. Without: a live demo on
 // the embedded database — our Stripe emulator with a seeded merchant, installed through the real
 // OAuth flow, imported, traits and segments computed, and a trickle of live events flowing in.
-import { rmSync } from 'node:fs'
+import { rmSync, writeFileSync } from 'node:fs'
 import net from 'node:net'
 import { join } from 'node:path'
 import { randomBytes } from 'node:crypto'
@@ -83,6 +83,31 @@ async function runDemo() {
   )
   if (callback.status !== 200) fail(`the install failed: ${await callback.text()}`)
   process.stdout.write(`  installed through OAuth; importing…\n`)
+
+  // For `npm run demo:act`: how a support agent's Stripe App would sign requests here.
+  const monthlyPrices = [...emulator.account(merchant.id, 'test').prices.values()]
+    .filter(
+      (p) =>
+        p.active &&
+        p.recurring?.interval === 'month' &&
+        p.recurring.usage_type !== 'metered' &&
+        p.currency === 'usd'
+    )
+    .map((p) => p.id)
+  writeFileSync(
+    join(dataDir, 'agent.json'),
+    JSON.stringify(
+      {
+        serviceUrl: publicUrl,
+        accountId: merchant.id,
+        userId: 'usr_demo_agent',
+        appSecret: config.stripe.appSecrets[0],
+        monthlyPrices,
+      },
+      null,
+      2
+    )
+  )
 
   const db = service.database.db
   const finished = await waitForImport(db, merchant.id, Number(env.DEMO_IMPORT_TIMEOUT_S ?? 300))
