@@ -1,7 +1,8 @@
-// After an action: the customer's traits (and, through them, segments) from the updated copy.
+// After an action: everything derived from the customer's synced data, from the updated copy:
+// traits → segment memberships (entered/left) → lifecycle stage → outbound webhooks.
 import type { AppDeps } from '../http/context'
 import type { AccountScope } from '../sync/upsert-objects'
-import { refreshCustomerTraits } from '../traits/refresh-traits'
+import { refreshCustomer } from '../traits/on-customer-changed'
 
 export async function refreshAfterAction(
   deps: AppDeps,
@@ -9,5 +10,5 @@ export async function refreshAfterAction(
   customerId: string
 ): Promise<void> {
   if (!customerId) return
-  await refreshCustomerTraits(deps, scope, customerId)
+  await refreshCustomer(deps, scope, customerId)
 }
