@@ -2,6 +2,11 @@
 // stripe-app/ adds @stripe/ui-extension-tools' rules on top (see the block below).
 import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
+// Not hoisted: npm keeps @stripe/ui-extension-tools inside the stripe-app workspace.
+import stripeUiExtension from './stripe-app/node_modules/@stripe/ui-extension-tools/eslint.config.ui-extension.mjs'
+
+// Stripe's UI-extension presets (React, hooks, SDK components only), scoped to the app's views.
+const stripeAppFiles = ['stripe-app/src/**/*.{ts,tsx}', 'src/views/**/*.tsx']
 
 export default tseslint.config(
   {
@@ -47,5 +52,11 @@ export default tseslint.config(
   {
     files: ['test/**/*.ts', '**/*.test.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
+  },
+  ...stripeUiExtension.map((config) => ({ ...config, files: stripeAppFiles })),
+  {
+    files: stripeAppFiles,
+    settings: { react: { version: '18.3' } },
+    languageOptions: { globals: { globalThis: 'readonly' } },
   }
 )

@@ -24,6 +24,19 @@ export default defineConfig({
         },
       },
       {
+        // Stripe App views rendered with @stripe/ui-extension-sdk/testing against the real backend.
+        // The SDK's testing entry calls expect.extend on import, so expect must be global.
+        test: {
+          name: 'stripe-app',
+          include: ['stripe-app/src/**/*.test.tsx', 'stripe-app/src/**/*.test.ts'],
+          globals: true,
+          environment: 'node',
+          setupFiles: ['test/support/setup-console.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
         test: {
           name: 'pglite',
           include: integration,

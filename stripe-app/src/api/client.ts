@@ -1,5 +1,6 @@
 // The only place the Stripe App talks to the backend: every request carries a fresh signature
 // from Stripe over {user_id, account_id}, which the backend verifies with the app's secret.
+// @see https://docs.stripe.com/stripe-apps/build-backend
 import { fetchStripeSignature } from '@stripe/ui-extension-sdk/utils'
 
 export type ApiCaller = {
@@ -8,11 +9,17 @@ export type ApiCaller = {
   mode: 'test' | 'live'
 }
 
+/** Anything with a zod-style `parse` (the shared/api schemas). */
+export type Parser<T> = { parse(data: unknown): T }
+
 export class ApiError extends Error {
   constructor(
+    /** HTTP status; 0 when the backend could not be reached at all. */
     readonly status: number,
     message: string,
-    readonly body: unknown
+    readonly body: unknown,
+    /** The backend's error code (`not_found`, `unauthorized`, …), or `unreachable`. */
+    readonly code: string = 'unknown'
   ) {
     super(message)
     this.name = 'ApiError'
@@ -20,18 +27,52 @@ export class ApiError extends Error {
 }
 
 export type ApiClient = {
-  get<T>(path: string): Promise<T>
-  post<T>(path: string, body?: unknown, options?: { idempotencyKey?: string }): Promise<T>
+  get<T>(path: string, schema?: Parser<T>): Promise<T>
+  post<T>(
+    path: string,
+    body?: unknown,
+    options?: { idempotencyKey?: string; schema?: Parser<T> }
+  ): Promise<T>
+  patch<T>(path: string, body: unknown, options?: { schema?: Parser<T> }): Promise<T>
+  put<T>(path: string, body: unknown, options?: { schema?: Parser<T> }): Promise<T>
+  delete<T>(path: string, options?: { schema?: Parser<T> }): Promise<T>
+}
+
+export type ApiClientOptions = {
+  /** Returns a fresh `t=…,v1=…` signature; defaults to the SDK's fetchStripeSignature. */
+  sign?: () => Promise<string>
+  /** Defaults to the global fetch (the Dashboard allows only connect-src URLs). */
+  fetch?: (url: string, init: RequestInit) => Promise<Response>
 }
 
 export function createApiClient(
   baseUrl: string,
   caller: ApiCaller,
-  sign: () => Promise<string> = () => fetchStripeSignature()
+  options: ApiClientOptions = {}
 ): ApiClient {
-  async function request<T>(method: string, path: string, body?: unknown, idempotencyKey?: string) {
+  const sign = options.sign ?? (() => fetchStripeSignature())
+  const doFetch = options.fetch ?? ((url, init) => fetch(url, init))
+
+  async function request<T>(
+    method: string,
+    path: string,
+    body: unknown,
+    schema: Parser<T> | undefined,
+    idempotencyKey?: string
+  ): Promise<T> {
+    let signature: string
+    try {
+      signature = await sign()
+    } catch {
+      throw new ApiError(
+        0,
+        'Stripe could not sign the request to Holdfast. Reload the page and try again.',
+        null,
+        'signature_unavailable'
+      )
+    }
     const headers: Record<string, string> = {
-      'Stripe-Signature': await sign(),
+      'Stripe-Signature': signature,
       'x-holdfast-user-id': caller.userId,
       'x-holdfast-account-id': caller.accountId,
       'x-holdfast-mode': caller.mode,
@@ -40,7 +81,7 @@ export function createApiClient(
     if (idempotencyKey) headers['Idempotency-Key'] = idempotencyKey
     let res: Response
     try {
-      res = await fetch(`${baseUrl}${path}`, {
+      res = await doFetch(`${baseUrl}${path}`, {
         method,
         headers,
         body: body === undefined ? undefined : JSON.stringify(body),
@@ -49,21 +90,44 @@ export function createApiClient(
       throw new ApiError(
         0,
         'Holdfast is unreachable right now. Check your connection and retry.',
-        null
+        null,
+        'unreachable'
       )
     }
     const text = await res.text()
-    const parsed: unknown = text ? JSON.parse(text) : undefined
-    if (!res.ok) {
-      const message =
-        (parsed as { error?: { message?: string } } | undefined)?.error?.message ??
-        `Holdfast answered ${res.status}.`
-      throw new ApiError(res.status, message, parsed)
+    let parsed: unknown
+    try {
+      parsed = text ? JSON.parse(text) : undefined
+    } catch {
+      parsed = text
     }
-    return parsed as T
+    if (!res.ok) {
+      const error = (parsed as { error?: { message?: string; code?: string } } | undefined)?.error
+      const message =
+        error?.message ??
+        (res.status >= 500
+          ? `Holdfast had a problem (HTTP ${res.status}). Retry in a minute.`
+          : `Holdfast refused the request (HTTP ${res.status}).`)
+      throw new ApiError(res.status, message, parsed, error?.code ?? `http_${res.status}`)
+    }
+    return schema ? schema.parse(parsed) : (parsed as T)
   }
+
   return {
-    get: (path) => request('GET', path),
-    post: (path, body, options) => request('POST', path, body ?? {}, options?.idempotencyKey),
+    get: (path, schema) => request('GET', path, undefined, schema),
+    post: (path, body, opts) =>
+      request('POST', path, body ?? {}, opts?.schema, opts?.idempotencyKey),
+    patch: (path, body, opts) => request('PATCH', path, body, opts?.schema),
+    put: (path, body, opts) => request('PUT', path, body, opts?.schema),
+    delete: (path, opts) => request('DELETE', path, undefined, opts?.schema),
   }
+}
+
+/** A person-readable message for any failure (ApiError, zod parse error, anything else). */
+export function describeError(err: unknown): string {
+  if (err instanceof ApiError) return err.message
+  if (err && typeof err === 'object' && 'issues' in err) {
+    return 'Holdfast answered in an unexpected shape. Update the app or contact support.'
+  }
+  return err instanceof Error ? err.message : 'Something went wrong. Retry in a minute.'
 }

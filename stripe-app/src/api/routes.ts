@@ -1,0 +1,21 @@
+// Every backend path the app calls, in one place (the contracts' shapes live in shared/src/api).
+const enc = encodeURIComponent
+
+export const routes = {
+  account: '/api/v1/account',
+  customer: (id: string) => `/api/v1/customers/${enc(id)}`,
+  subscription: (id: string) => `/api/v1/subscriptions/${enc(id)}`,
+  subscriptionAction: (id: string, path: string) => `/api/v1/subscriptions/${enc(id)}/${path}`,
+  segments: '/api/v1/segments',
+  segmentCount: '/api/v1/segments/count',
+  actionSummary: '/api/v1/actions/summary',
+  offers: '/api/v1/offers',
+  offer: (id: string) => `/api/v1/offers/${enc(id)}`,
+  sync: '/api/v1/sync',
+  resync: '/api/v1/sync/import',
+  stageSettings: '/api/v1/settings/stages',
+  identity: '/api/v1/settings/identity',
+  ingestKey: '/api/v1/settings/ingest-key',
+  webhooks: '/api/v1/outbound/endpoints',
+  webhook: (id: string) => `/api/v1/outbound/endpoints/${enc(id)}`,
+}

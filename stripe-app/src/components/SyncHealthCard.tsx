@@ -1,0 +1,64 @@
+// Sync health at a glance: overall state, per object type progress and failures.
+import { Badge, Box, Inline, List, ListItem } from '@stripe/ui-extension-sdk/ui'
+import type { SyncHealth } from '../api/sync'
+import type { Load } from '../hooks/use-load'
+import { formatDateTime, humanize } from '../format'
+import { Loading } from './PanelStatus'
+
+const BADGE: Record<string, 'positive' | 'warning' | 'negative' | 'neutral' | 'info'> = {
+  done: 'positive',
+  succeeded: 'positive',
+  complete: 'positive',
+  running: 'info',
+  pending: 'neutral',
+  failed: 'negative',
+  error: 'negative',
+}
+
+export function SyncHealthCard({
+  sync,
+  detailed = false,
+}: {
+  sync: Load<SyncHealth>
+  detailed?: boolean
+}) {
+  if (sync.kind === 'loading') return <Loading label="Loading sync health" />
+  if (sync.kind === 'error')
+    return (
+      <Inline css={{ font: 'caption', color: 'attention' }}>
+        Sync health is unavailable: {sync.message}
+      </Inline>
+    )
+  const { state, types, lastWebhookAt } = sync.data
+  const failed = types.filter((t) => t.error || t.state === 'failed')
+  return (
+    <Box css={{ stack: 'y', gap: 'small' }}>
+      <Box css={{ stack: 'x', gap: 'small', alignY: 'center' }}>
+        <Inline css={{ font: 'bodyEmphasized' }}>Sync</Inline>
+        <Badge type={BADGE[state] ?? 'neutral'}>{humanize(state)}</Badge>
+        {failed.length > 0 && <Badge type="negative">{`${failed.length} failing`}</Badge>}
+      </Box>
+      <Inline css={{ font: 'caption', color: 'secondary' }}>
+        Last webhook: {formatDateTime(lastWebhookAt)}
+      </Inline>
+      {(detailed || failed.length > 0) && types.length > 0 && (
+        <List>
+          {(detailed ? types : failed).map((t) => (
+            <ListItem
+              key={t.type}
+              id={t.type}
+              title={humanize(t.type)}
+              secondaryTitle={
+                t.error ??
+                `${t.held ?? '?'} of ${t.atStripe ?? '?'} held${
+                  t.progress !== null ? ` (${Math.round(t.progress)} %)` : ''
+                }`
+              }
+              value={humanize(t.state)}
+            />
+          ))}
+        </List>
+      )}
+    </Box>
+  )
+}

@@ -1,0 +1,85 @@
+// The manifest the Stripe CLI uploads: every view resolves to a component in src/views/ beside
+// stripe-app.json and bundles with esbuild as the CLI builds it; the fields review checks hold.
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { expect, test } from 'vitest'
+// @ts-expect-error: a plain .mjs script without types (also run by `npm run build -w stripe-app`)
+import { buildViews } from '../scripts/build-views.mjs'
+
+const root = join(import.meta.dirname, '..', '..')
+const manifest = JSON.parse(readFileSync(join(root, 'stripe-app.json'), 'utf8'))
+const dev = JSON.parse(readFileSync(join(root, 'stripe-app.dev.json'), 'utf8'))
+
+test('one component per viewport, each a default-exported view in src/views', async () => {
+  const views: { viewport: string; component: string }[] = manifest.ui_extension.views
+  expect(views.map((v) => v.viewport).sort()).toEqual([
+    'settings',
+    'stripe.dashboard.customer.detail',
+    'stripe.dashboard.home.overview',
+    'stripe.dashboard.subscription.detail',
+  ])
+  // Reusing a component for two viewports breaks the CLI build (stripe/stripe-apps#929).
+  expect(new Set(views.map((v) => v.component)).size).toBe(views.length)
+  for (const view of views) {
+    expect(view.component).toMatch(/^[a-zA-Z0-9_]+$/)
+    const file = join(root, 'src', 'views', `${view.component}.tsx`)
+    expect(existsSync(file), file).toBe(true)
+    const mod = await import(file)
+    expect(typeof mod.default, view.component).toBe('function')
+  }
+})
+
+test('every view bundles with esbuild as the CLI builds it', async () => {
+  const results: { component: string; bytes: number }[] = await buildViews(
+    join(root, 'stripe-app.json')
+  )
+  expect(results.map((r) => r.component)).toEqual(
+    manifest.ui_extension.views.map((v: { component: string }) => v.component)
+  )
+  for (const r of results) expect(r.bytes, r.component).toBeGreaterThan(10_000)
+}, 60_000)
+
+test('the icon is a 300×300 PNG', () => {
+  expect(manifest.icon).toMatch(/^\.\/.+\.png$/)
+  const png = readFileSync(join(root, manifest.icon))
+  expect(png.subarray(1, 4).toString('ascii')).toBe('PNG')
+  expect(png.subarray(12, 16).toString('ascii')).toBe('IHDR')
+  expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([300, 300])
+})
+
+test('review fields: public OAuth app, purposes, HTTPS connect-src with a path, settings after install', () => {
+  expect(manifest.id).toMatch(/^[a-zA-Z0-9_\-.]+$/)
+  expect(manifest.name).toBe('Holdfast')
+  expect(manifest.version).toBeTruthy()
+  expect(manifest.stripe_api_access_type).toBe('oauth')
+  expect(manifest.distribution_type).toBe('public')
+  expect(manifest.post_install_action).toEqual({ type: 'settings' })
+  for (const p of manifest.permissions) {
+    expect(p.permission).toMatch(/^[a-z_]+_(read|write)$/)
+    expect(p.purpose.length, p.permission).toBeGreaterThan(20)
+  }
+  expect(new Set(manifest.permissions.map((p: { permission: string }) => p.permission)).size).toBe(
+    manifest.permissions.length
+  )
+  // Least privilege: nothing Holdfast never calls.
+  const granted = manifest.permissions.map((p: { permission: string }) => p.permission)
+  for (const never of ['customer_write', 'webhook_write', 'secret_write', 'charge_write'])
+    expect(granted).not.toContain(never)
+  const csp = manifest.ui_extension.content_security_policy
+  expect(csp.purpose).toBeTruthy()
+  for (const url of csp['connect-src']) {
+    expect(url).toMatch(/^https:\/\/[^/]+\/.+/)
+    expect(url).not.toContain('api.stripe.com')
+  }
+  expect(manifest.constants.API_BASE).toBe(new URL(csp['connect-src'][0]).origin)
+  for (const uri of manifest.allowed_redirect_uris) expect(uri).toMatch(/^https:\/\/.*\/.+/)
+})
+
+test('the dev override extends the manifest and points at the local backend', () => {
+  expect(dev.extends).toBe('stripe-app.json')
+  expect(dev.constants.API_BASE).toBe('http://localhost:8787')
+  expect(dev.ui_extension.content_security_policy['connect-src']).toEqual([
+    'http://localhost:8787/api/v1/',
+  ])
+  expect(dev.allowed_redirect_uris).toEqual(['http://localhost:8787/oauth/callback'])
+})

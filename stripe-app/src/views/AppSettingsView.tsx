@@ -1,0 +1,46 @@
+// The app's settings page: connection, sync, offers, custom segments, stages, identity and
+// ingest keys, downstream webhooks. Form fields share the one Save; list editors act at once.
+import { Banner, Box, SettingsView } from '@stripe/ui-extension-sdk/ui'
+import type { ExtensionContextValue } from '@stripe/ui-extension-sdk/context'
+import { useSettings } from '../hooks/use-settings'
+import { Loading, PanelStatus, TestModeNotice } from '../components/PanelStatus'
+import { ConnectionSection } from '../components/settings/ConnectionSection'
+
+const AppSettingsView = (context: ExtensionContextValue) => {
+  const { api, account, onSave, statusMessage, saveError } = useSettings(context)
+  return (
+    <SettingsView onSave={(values) => void onSave(values)} statusMessage={statusMessage}>
+      <Box css={{ stack: 'y', gap: 'large' }}>
+        <TestModeNotice context={context} />
+        {saveError && (
+          <Banner type="critical" title="Settings were not saved" description={saveError} />
+        )}
+        {account.kind === 'loading' && <Loading label="Loading Holdfast settings" />}
+        {account.kind === 'error' && (
+          <PanelStatus
+            state={{
+              kind: account.unreachable ? 'unreachable' : 'error',
+              message: account.message,
+            }}
+            context={context}
+            onRetry={() => void account.reload()}
+            loadingLabel=""
+            inSettings
+          />
+        )}
+        {account.kind === 'ready' && (
+          <>
+            <ConnectionSection
+              api={api}
+              account={account.data}
+              context={context}
+              onChanged={account.reload}
+            />
+          </>
+        )}
+      </Box>
+    </SettingsView>
+  )
+}
+
+export default AppSettingsView

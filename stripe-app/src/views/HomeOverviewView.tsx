@@ -1,0 +1,121 @@
+// Home overview: segments with counts and MRR (SDK bar chart), the stage split, saves and saved
+// MRR this month, and sync health at a glance.
+import {
+  BarChart,
+  Box,
+  ContextView,
+  Divider,
+  Inline,
+  List,
+  ListItem,
+  PropertyList,
+  PropertyListItem,
+} from '@stripe/ui-extension-sdk/ui'
+import type { ExtensionContextValue } from '@stripe/ui-extension-sdk/context'
+import type { SegmentSummary } from '@holdfast/shared/api/segments'
+import { useHomeOverview } from '../hooks/use-home-overview'
+import { Loading, PanelStatus, TestModeNotice } from '../components/PanelStatus'
+import { SyncHealthCard } from '../components/SyncHealthCard'
+import { formatTotals } from '../format'
+import { BRAND_COLOR } from '../brand'
+
+/** Predefined segments that mirror the default lifecycle stages. */
+const STAGE_SEGMENTS: [string, string][] = [
+  ['current_trials', 'Trial'],
+  ['customers', 'Customer'],
+  ['churned', 'Churned'],
+]
+
+const HomeOverviewView = (context: ExtensionContextValue) => {
+  const { state, reload, saves, sync } = useHomeOverview(context)
+  return (
+    <ContextView
+      title="Holdfast"
+      description="Retention at a glance"
+      brandColor={BRAND_COLOR}
+      banner={
+        context.environment.mode === 'test' ? <TestModeNotice context={context} /> : undefined
+      }
+    >
+      {state.kind !== 'ready' ? (
+        <PanelStatus
+          state={state}
+          context={context}
+          onRetry={reload}
+          loadingLabel="Loading segments"
+        />
+      ) : (
+        <Box css={{ stack: 'y', gap: 'large' }}>
+          <Segments segments={state.data.segments.filter((s) => !s.hidden)} />
+          <Divider />
+          <Stages segments={state.data.segments} />
+          <Divider />
+          <Box css={{ stack: 'y', gap: 'small' }}>
+            <Inline css={{ font: 'heading' }}>Saves this month</Inline>
+            {saves.kind === 'loading' && <Loading label="Loading saves" />}
+            {saves.kind === 'error' && (
+              <Inline css={{ font: 'caption', color: 'attention' }}>
+                Saves are unavailable: {saves.message}
+              </Inline>
+            )}
+            {saves.kind === 'ready' && (
+              <PropertyList>
+                <PropertyListItem label="Actions" value={String(saves.data.totals.actions)} />
+                <PropertyListItem label="Saves" value={String(saves.data.totals.saves)} />
+                <PropertyListItem
+                  label="Saved MRR"
+                  value={formatTotals(saves.data.totals.savedMrr)}
+                />
+              </PropertyList>
+            )}
+          </Box>
+          <Divider />
+          <SyncHealthCard sync={sync} />
+        </Box>
+      )}
+    </ContextView>
+  )
+}
+
+function Segments({ segments }: { segments: SegmentSummary[] }) {
+  if (segments.length === 0)
+    return <Inline css={{ font: 'body', color: 'secondary' }}>No segments to show.</Inline>
+  const data = segments.map((s) => ({ segment: s.name, customers: s.members }))
+  return (
+    <Box css={{ stack: 'y', gap: 'small' }}>
+      <Inline css={{ font: 'heading' }}>Segments</Inline>
+      <BarChart data={data} x="segment" y="customers" axis="y" tooltip />
+      <List>
+        {segments.map((s) => (
+          <ListItem
+            key={s.id}
+            id={s.id}
+            title={s.name}
+            secondaryTitle={`MRR ${formatTotals(s.mrr)}`}
+            value={`${s.members} ${s.members === 1 ? 'customer' : 'customers'}`}
+          />
+        ))}
+      </List>
+    </Box>
+  )
+}
+
+function Stages({ segments }: { segments: SegmentSummary[] }) {
+  const byKey = new Map(segments.map((s) => [s.predefinedKey, s]))
+  return (
+    <Box css={{ stack: 'y', gap: 'small' }}>
+      <Inline css={{ font: 'heading' }}>Stage distribution</Inline>
+      <PropertyList>
+        {STAGE_SEGMENTS.map(([key, label]) => (
+          <PropertyListItem
+            key={key}
+            label={label}
+            value={byKey.has(key) ? String(byKey.get(key)!.members) : '—'}
+          />
+        ))}
+      </PropertyList>
+    </Box>
+  )
+}
+
+export default HomeOverviewView
