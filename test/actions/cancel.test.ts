@@ -150,13 +150,11 @@ test('bad requests: prorate with period_end, unknown reason', async () => {
   })
   expect(a.status).toBe(400)
   expect(a.body.error.message).toMatch(/prorate and invoiceNow only apply when canceling now/)
-  const b = await h
-    .as(m)
-    .post(`/api/v1/subscriptions/${sub.id}/cancel`, {
-      clientKey: 'bad-2',
-      when: 'now',
-      reason: 'meh',
-    })
+  const b = await h.as(m).post(`/api/v1/subscriptions/${sub.id}/cancel`, {
+    clientKey: 'bad-2',
+    when: 'now',
+    reason: 'meh',
+  })
   expect(b.status).toBe(400)
   expect(b.body.error.fields[0].field).toBe('reason')
   expect(emulatorSub(h, m, sub.id).status).toBe('active')

@@ -10,6 +10,7 @@ import {
   runsOf,
   sentToStripe,
   traitsOf,
+  waitForLocal,
 } from './support'
 
 let h: Harness
@@ -152,7 +153,7 @@ test('refusals: already paused, canceled, no idempotency key, key reused for ano
   )
 
   await stripe.subscriptions.cancel(sub.id)
-  await waitCanceled(m, sub.id)
+  await waitForLocal(h, m, sub.id, (s) => s.status === 'canceled', 'canceled locally')
   const canceled = await h.as(m).post(path, { clientKey: 'p3' })
   expect(canceled.status).toBe(409)
   expect(canceled.body.error.message).toBe(
@@ -161,14 +162,6 @@ test('refusals: already paused, canceled, no idempotency key, key reused for ano
   // Refusals write no audit rows and change nothing at Stripe.
   expect((await runsOf(h, m)).map((r) => r.clientKey)).toEqual(['p1'])
 })
-
-async function waitCanceled(
-  m: { accountId: string; mode: 'test' | 'live'; livemode: boolean },
-  id: string
-) {
-  const { waitForLocal } = await import('./support')
-  await waitForLocal(h, m, id, (s) => s.status === 'canceled', `${id} canceled locally`)
-}
 
 test('resume collection clears the pause at Stripe with pause_collection=""', async () => {
   const { m, sub, customer } = await arrange(h)
