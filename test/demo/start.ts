@@ -117,7 +117,14 @@ async function runDemo() {
   )
   for (const s of summary.segments)
     process.stdout.write(`  ${s.name.padEnd(28)} ${String(s.members).padStart(6)}\n`)
-  log.warn('demo ready', { accountId: merchant.id, synced: finished, ...summary })
+  log.warn('demo ready', {
+    accountId: merchant.id,
+    synced: finished,
+    ...summary,
+    // The emulator's key for this merchant (not a real Stripe key), for checking the demo against it.
+    emulatorUrl: emulatorServer.url,
+    merchantKey: merchant.keys.test.secret,
+  })
   process.stdout.write(`\nTry: npm run demo:act    Stop: Ctrl+C\n`)
 
   const trickle = startTrickle(
@@ -189,11 +196,11 @@ export async function demoSummary(db: Db, accountId: string) {
       from customer_traits, jsonb_each_text(traits)
       where account_id = ${accountId} and livemode = false and key like 'mrr.%' group by key order by key`)
   )
-  const segments = rowsOf<{ name: string; members: number }>(
-    await db.execute(sql`select s.name, count(m.customer_id)::int as members from segments s
+  const segments = rowsOf<{ key: string | null; name: string; members: number }>(
+    await db.execute(sql`select s.predefined_key as key, s.name, count(m.customer_id)::int as members from segments s
       left join segment_memberships m on m.segment_id = s.id
       where s.account_id = ${accountId} and s.livemode = false and not s.hidden
-      group by s.id, s.name order by s.name`)
+      group by s.id, s.predefined_key, s.name order by s.name`)
   )
   const mrr =
     mrrRows
