@@ -33,23 +33,19 @@ test('an offer coupon is added next to the existing discount; traits and MRR fol
   await waitForLocal(h, m, sub.id, (s) => s.discounts.length === 1, 'first discount synced')
   const keptId = emulatorSub(h, m, sub.id).discounts[0] as string
 
-  const offer = await h
-    .as(m)
-    .post('/api/v1/offers', {
-      name: '25% for 3 months',
-      kind: 'percent_off',
-      percentOff: 25,
-      duration: 'repeating',
-      durationInMonths: 3,
-    })
+  const offer = await h.as(m).post('/api/v1/offers', {
+    name: '25% for 3 months',
+    kind: 'percent_off',
+    percentOff: 25,
+    duration: 'repeating',
+    durationInMonths: 3,
+  })
   expect(offer.status).toBe(201)
   const before = endpointCount(h, 'POST /v1/subscriptions/:id')
-  const res = await h
-    .as(m)
-    .post(`/api/v1/subscriptions/${sub.id}/apply-discount`, {
-      clientKey: 'd1',
-      offerId: offer.body.id,
-    })
+  const res = await h.as(m).post(`/api/v1/subscriptions/${sub.id}/apply-discount`, {
+    clientKey: 'd1',
+    offerId: offer.body.id,
+  })
   expect(res.status).toBe(200)
   expect(res.body.offerId).toBe(offer.body.id)
 
@@ -71,22 +67,18 @@ test('an offer coupon is added next to the existing discount; traits and MRR fol
     mrrBefore: { usd: 1900 },
   })
 
-  const replay = await h
-    .as(m)
-    .post(`/api/v1/subscriptions/${sub.id}/apply-discount`, {
-      clientKey: 'd1',
-      offerId: offer.body.id,
-    })
+  const replay = await h.as(m).post(`/api/v1/subscriptions/${sub.id}/apply-discount`, {
+    clientKey: 'd1',
+    offerId: offer.body.id,
+  })
   expect(replay.body).toEqual(res.body)
   expect(endpointCount(h, 'POST /v1/subscriptions/:id') - before).toBe(1)
   expect(emulatorSub(h, m, sub.id).discounts).toHaveLength(2)
 
-  const twice = await h
-    .as(m)
-    .post(`/api/v1/subscriptions/${sub.id}/apply-discount`, {
-      clientKey: 'd2',
-      offerId: offer.body.id,
-    })
+  const twice = await h.as(m).post(`/api/v1/subscriptions/${sub.id}/apply-discount`, {
+    clientKey: 'd2',
+    offerId: offer.body.id,
+  })
   expect(twice.status).toBe(409)
   expect(twice.body.error.message).toBe(
     `${sub.id} already has coupon ${offer.body.couponId}; it can't be applied twice.`
@@ -96,12 +88,10 @@ test('an offer coupon is added next to the existing discount; traits and MRR fol
 test('an existing coupon and a promotion code by its code', async () => {
   const { m, sub, stripe } = await arrange(h)
   const coupon = await stripe.coupons.create({ percent_off: 10, duration: 'once' })
-  const res = await h
-    .as(m)
-    .post(`/api/v1/subscriptions/${sub.id}/apply-discount`, {
-      clientKey: 'c1',
-      couponId: coupon.id,
-    })
+  const res = await h.as(m).post(`/api/v1/subscriptions/${sub.id}/apply-discount`, {
+    clientKey: 'c1',
+    couponId: coupon.id,
+  })
   expect(res.status).toBe(200)
   expect(sentToStripe(h, m, res.body.actionId)?.params).toEqual({
     discounts: [{ coupon: coupon.id }],
@@ -113,12 +103,10 @@ test('an existing coupon and a promotion code by its code', async () => {
     code: 'STAY300',
   })
   const first = emulatorSub(h, m, sub.id).discounts[0] as string
-  const viaCode = await h
-    .as(m)
-    .post(`/api/v1/subscriptions/${sub.id}/apply-discount`, {
-      clientKey: 'c2',
-      promotionCode: 'STAY300',
-    })
+  const viaCode = await h.as(m).post(`/api/v1/subscriptions/${sub.id}/apply-discount`, {
+    clientKey: 'c2',
+    promotionCode: 'STAY300',
+  })
   expect(viaCode.status).toBe(200)
   expect(sentToStripe(h, m, viaCode.body.actionId)?.params).toEqual({
     discounts: [{ discount: first }, { promotion_code: promo.id }],
@@ -136,12 +124,10 @@ test('Stripe errors surface with Stripe message (unknown coupon → 422); unknow
   expect(res.body.error.message).toMatch(/No such coupon: 'NOPE'/)
   const [run] = await runsOf(h, m)
   expect(run).toMatchObject({ state: 'failed', error: res.body.error.message })
-  const code = await h
-    .as(m)
-    .post(`/api/v1/subscriptions/${sub.id}/apply-discount`, {
-      clientKey: 'e2',
-      promotionCode: 'NOTACODE',
-    })
+  const code = await h.as(m).post(`/api/v1/subscriptions/${sub.id}/apply-discount`, {
+    clientKey: 'e2',
+    promotionCode: 'NOTACODE',
+  })
   expect(code.status).toBe(422)
   expect(code.body.error.message).toBe('No active promotion code "NOTACODE" in this account.')
   expect(emulatorSub(h, m, sub.id).discounts).toEqual([])
@@ -152,12 +138,10 @@ test('refusals: canceled subscription, offer of the wrong kind, archived offer, 
   const pause = await h
     .as(m)
     .post('/api/v1/offers', { name: 'Pause 1 month', kind: 'pause', months: 1 })
-  const wrong = await h
-    .as(m)
-    .post(`/api/v1/subscriptions/${sub.id}/apply-discount`, {
-      clientKey: 'w1',
-      offerId: pause.body.id,
-    })
+  const wrong = await h.as(m).post(`/api/v1/subscriptions/${sub.id}/apply-discount`, {
+    clientKey: 'w1',
+    offerId: pause.body.id,
+  })
   expect(wrong.status).toBe(409)
   expect(wrong.body.error.message).toBe(
     'Offer "Pause 1 month" is a pause offer; use it with pause-collection.'
@@ -167,12 +151,10 @@ test('refusals: canceled subscription, offer of the wrong kind, archived offer, 
     .as(m)
     .post('/api/v1/offers', { name: 'Ten', kind: 'percent_off', percentOff: 10 })
   expect((await send(h, m, 'DELETE', `/api/v1/offers/${pct.body.id}`)).status).toBe(200)
-  const archived = await h
-    .as(m)
-    .post(`/api/v1/subscriptions/${sub.id}/apply-discount`, {
-      clientKey: 'w2',
-      offerId: pct.body.id,
-    })
+  const archived = await h.as(m).post(`/api/v1/subscriptions/${sub.id}/apply-discount`, {
+    clientKey: 'w2',
+    offerId: pct.body.id,
+  })
   expect(archived.status).toBe(409)
   expect(archived.body.error.message).toBe('Offer "Ten" is archived; pick another offer.')
 
@@ -203,12 +185,10 @@ test("merchant B can't discount merchant A's subscription (404), nor with A's of
     .as(b.m)
     .post(`/api/v1/subscriptions/${a.sub.id}/apply-discount`, { clientKey: 'x', couponId: 'x' })
   expect(res.status).toBe(404)
-  const withOffer = await h
-    .as(b.m)
-    .post(`/api/v1/subscriptions/${b.sub.id}/apply-discount`, {
-      clientKey: 'y',
-      offerId: offer.body.id,
-    })
+  const withOffer = await h.as(b.m).post(`/api/v1/subscriptions/${b.sub.id}/apply-discount`, {
+    clientKey: 'y',
+    offerId: offer.body.id,
+  })
   expect(withOffer.status).toBe(404)
   expect(emulatorSub(h, a.m, a.sub.id).discounts).toEqual([])
   expect(emulatorSub(h, b.m, b.sub.id).discounts).toEqual([])
@@ -220,12 +200,10 @@ test('test/live separation: a test-mode offer is refused in live mode', async ()
     .as(test.m)
     .post('/api/v1/offers', { name: 'Test 20', kind: 'percent_off', percentOff: 20 })
   const live = await arrange(h, { mode: 'live', accountId: test.m.accountId })
-  const res = await h
-    .as(live.m)
-    .post(`/api/v1/subscriptions/${live.sub.id}/apply-discount`, {
-      clientKey: 'l1',
-      offerId: offer.body.id,
-    })
+  const res = await h.as(live.m).post(`/api/v1/subscriptions/${live.sub.id}/apply-discount`, {
+    clientKey: 'l1',
+    offerId: offer.body.id,
+  })
   expect(res.status).toBe(409)
   expect(res.body.error.message).toBe(
     'Offer "Test 20" is a test-mode offer; it cannot be used in live mode.'

@@ -110,12 +110,10 @@ test('a switch-price offer carries the price and the proration choice', async ()
     prorationBehavior: 'none',
   })
   expect(offer.status).toBe(201)
-  const res = await h
-    .as(m)
-    .post(`/api/v1/subscriptions/${sub.id}/change-plan`, {
-      clientKey: 'o1',
-      offerId: offer.body.id,
-    })
+  const res = await h.as(m).post(`/api/v1/subscriptions/${sub.id}/change-plan`, {
+    clientKey: 'o1',
+    offerId: offer.body.id,
+  })
   expect(res.status).toBe(200)
   expect(sentToStripe(h, m, res.body.actionId)?.params).toMatchObject({
     proration_behavior: 'none',

@@ -58,12 +58,10 @@ test('extend to a date, and through an extend-trial offer', async () => {
   const offer = await h
     .as(m)
     .post('/api/v1/offers', { name: 'Two more weeks', kind: 'extend_trial', days: 14 })
-  const viaOffer = await h
-    .as(m)
-    .post(`/api/v1/subscriptions/${sub.id}/extend-trial`, {
-      clientKey: 'u2',
-      offerId: offer.body.id,
-    })
+  const viaOffer = await h.as(m).post(`/api/v1/subscriptions/${sub.id}/extend-trial`, {
+    clientKey: 'u2',
+    offerId: offer.body.id,
+  })
   expect(viaOffer.status).toBe(200)
   expect(emulatorSub(h, m, sub.id).trial_end).toBe(until + 14 * DAY)
 })
@@ -81,12 +79,10 @@ test('refusals: not trialing, an earlier date, more than two years, both days an
 
   const { m, sub } = await arrange(h, { trialDays: 10 })
   const trialEnd = emulatorSub(h, m, sub.id).trial_end!
-  const earlier = await h
-    .as(m)
-    .post(`/api/v1/subscriptions/${sub.id}/extend-trial`, {
-      clientKey: 'n2',
-      until: trialEnd - DAY,
-    })
+  const earlier = await h.as(m).post(`/api/v1/subscriptions/${sub.id}/extend-trial`, {
+    clientKey: 'n2',
+    until: trialEnd - DAY,
+  })
   expect(earlier.status).toBe(409)
   expect(earlier.body.error.message).toMatch(/is not after the current one/)
   const far = await h
@@ -94,13 +90,11 @@ test('refusals: not trialing, an earlier date, more than two years, both days an
     .post(`/api/v1/subscriptions/${sub.id}/extend-trial`, { clientKey: 'n3', days: 729 })
   expect(far.status).toBe(409)
   expect(far.body.error.message).toMatch(/at most two years/)
-  const both = await h
-    .as(m)
-    .post(`/api/v1/subscriptions/${sub.id}/extend-trial`, {
-      clientKey: 'n4',
-      days: 1,
-      until: trialEnd + DAY,
-    })
+  const both = await h.as(m).post(`/api/v1/subscriptions/${sub.id}/extend-trial`, {
+    clientKey: 'n4',
+    days: 1,
+    until: trialEnd + DAY,
+  })
   expect(both.status).toBe(400)
   expect(emulatorSub(h, m, sub.id).trial_end).toBe(trialEnd)
   expect(await runsOf(h, m)).toHaveLength(0)

@@ -40,7 +40,8 @@ export async function arrange(
     card?: string
   } = {}
 ): Promise<Arranged> {
-  const m = await h.installMerchant({ mode: options.mode, accountId: options.accountId })
+  const installed = await h.installMerchant({ mode: options.mode, accountId: options.accountId })
+  const m: Merchant = { ...installed, mode: installed.mode ?? 'test' }
   const stripe = h.stripeAs(m.accountId, m.mode)
   const product = await stripe.products.create({ name: 'Pro' })
   const price = await stripe.prices.create({
