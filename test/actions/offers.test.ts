@@ -67,14 +67,12 @@ test('discount offers create their coupon in the merchant account', async () => 
 
 test('invalid offers are refused with what to fix', async () => {
   const m = await h.installMerchant()
-  const repeating = await h
-    .as(m)
-    .post('/api/v1/offers', {
-      name: 'x',
-      kind: 'percent_off',
-      percentOff: 10,
-      duration: 'repeating',
-    })
+  const repeating = await h.as(m).post('/api/v1/offers', {
+    name: 'x',
+    kind: 'percent_off',
+    percentOff: 10,
+    duration: 'repeating',
+  })
   expect(repeating.status).toBe(400)
   expect(repeating.body.error.message).toMatch(/durationInMonths/)
   const tooMuch = await h

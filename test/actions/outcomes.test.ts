@@ -27,29 +27,23 @@ test('list by customer, subscription, user and kind, paged; summary of saves by 
   })
   await waitForLocal(h, m, lostSub.id, (s) => s.status === 'active', 'second sub active')
 
-  const offer = await h
-    .as(m)
-    .post('/api/v1/offers', {
-      name: 'Half off',
-      kind: 'percent_off',
-      percentOff: 50,
-      duration: 'forever',
-    })
+  const offer = await h.as(m).post('/api/v1/offers', {
+    name: 'Half off',
+    kind: 'percent_off',
+    percentOff: 50,
+    duration: 'forever',
+  })
   const agentA = { ...m, userId: 'usr_alice' }
   const agentB = { ...m, userId: 'usr_bob' }
-  const saved = await h
-    .as(agentA)
-    .post(`/api/v1/subscriptions/${kept.sub.id}/apply-discount`, {
-      clientKey: 'k1',
-      offerId: offer.body.id,
-    })
+  const saved = await h.as(agentA).post(`/api/v1/subscriptions/${kept.sub.id}/apply-discount`, {
+    clientKey: 'k1',
+    offerId: offer.body.id,
+  })
   expect(saved.status).toBe(200)
-  await h
-    .as(agentB)
-    .post(`/api/v1/subscriptions/${lostSub.id}/apply-discount`, {
-      clientKey: 'k2',
-      offerId: offer.body.id,
-    })
+  await h.as(agentB).post(`/api/v1/subscriptions/${lostSub.id}/apply-discount`, {
+    clientKey: 'k2',
+    offerId: offer.body.id,
+  })
   await postWithHeaders(
     h,
     agentB,
@@ -60,12 +54,10 @@ test('list by customer, subscription, user and kind, paged; summary of saves by 
     }
   )
   // A failed attempt is listed too.
-  await h
-    .as(agentB)
-    .post(`/api/v1/subscriptions/${kept.sub.id}/apply-discount`, {
-      clientKey: 'k4',
-      couponId: 'NOPE',
-    })
+  await h.as(agentB).post(`/api/v1/subscriptions/${kept.sub.id}/apply-discount`, {
+    clientKey: 'k4',
+    couponId: 'NOPE',
+  })
 
   const all = await h.as(m).get('/api/v1/actions')
   expect(all.status).toBe(200)

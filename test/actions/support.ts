@@ -10,7 +10,7 @@ import {
   stripeSubscriptions,
 } from '../../backend/src/db/schema'
 import type { Harness } from '../support/harness'
-import { extensionHeaders } from '../support/signing'
+import { extensionHeaders, type Merchant as Signer } from '../support/signing'
 import { waitFor } from '../support/wait'
 
 export type Merchant = {
@@ -138,7 +138,7 @@ export async function runsOf(h: Harness, m: Merchant) {
 /** A signed POST with extra headers (Idempotency-Key), as the Stripe App sends it. */
 export function postWithHeaders(
   h: Harness,
-  m: Merchant,
+  m: Signer,
   path: string,
   body: unknown,
   headers: Record<string, string>
@@ -154,7 +154,7 @@ export function postWithHeaders(
 }
 
 /** Any signed request (PATCH, DELETE…). */
-export function send(h: Harness, m: Merchant, method: string, path: string, body?: unknown) {
+export function send(h: Harness, m: Signer, method: string, path: string, body?: unknown) {
   return h.request(path, {
     method,
     body,
