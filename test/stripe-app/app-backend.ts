@@ -8,7 +8,14 @@ import { extensionHeaders, type Merchant } from '../support/signing'
 
 export const TEST_API_BASE = 'https://holdfast.test'
 
-export function appClientFor(h: Harness, merchant: Merchant): ApiClient {
+export function appClientFor(
+  h: Harness,
+  merchant: Merchant,
+  options: {
+    /** Runs before each request reaches the app: await something to hold it (pending states). */
+    beforeRequest?: (method: string, path: string) => Promise<void>
+  } = {}
+): ApiClient {
   const userId = merchant.userId ?? 'usr_agent_1'
   return createApiClient(
     TEST_API_BASE,
@@ -20,6 +27,7 @@ export function appClientFor(h: Harness, merchant: Merchant): ApiClient {
       },
       fetch: async (url, init) => {
         const { pathname, search } = new URL(url)
+        await options.beforeRequest?.(init.method ?? 'GET', pathname)
         return h.app.request(pathname + search, init)
       },
     }

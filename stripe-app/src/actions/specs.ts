@@ -276,8 +276,17 @@ export const ACTION_SPECS: Record<ActionKind, ActionSpec> = {
   },
 }
 
+/**
+ * Kinds the customer profile has used for the same actions (its placeholder list predates the
+ * actions API); mapped so the buttons still open the right FocusView.
+ */
+const ALIASES: Record<string, ActionKind> = {
+  apply_coupon: 'apply_discount',
+  switch_price: 'change_plan',
+}
+
 export function specFor(kind: string): ActionSpec | undefined {
-  return (ACTION_SPECS as Record<string, ActionSpec>)[kind]
+  return (ACTION_SPECS as Record<string, ActionSpec>)[ALIASES[kind] ?? kind]
 }
 
 export function initialValues(spec: ActionSpec): Values {

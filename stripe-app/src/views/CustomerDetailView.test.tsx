@@ -1,0 +1,364 @@
+// The customer drawer against the real backend (Hono app, database, emulator behind it): every
+// state, and each retention action driven end to end: open, fill, preview, confirm, toast, the
+// subscription changed at the emulator, and the refreshed traits on screen.
+import {
+  AccordionItem,
+  Badge,
+  Banner,
+  Button,
+  Checkbox,
+  ContextView,
+  FocusView,
+  ListItem,
+  PropertyListItem,
+  Select,
+  Spinner,
+  TextField,
+  Tooltip,
+} from '@stripe/ui-extension-sdk/ui'
+import { and, eq } from 'drizzle-orm'
+import { afterEach, beforeEach, expect, test } from 'vitest'
+import { accounts } from '../../../backend/src/db/schema'
+import { arrange, emulatorSub } from '../../../test/actions/support'
+import { startHarness, type Harness } from '../../../test/support/harness'
+import {
+  appClientFor,
+  buttonsIn,
+  findButton,
+  installFakeHost,
+  press,
+  pressIn,
+  settle,
+  unreachableClient,
+  type FakeHost,
+} from '../../../test/stripe-app/app-backend'
+import { renderView } from '../../../test/stripe-app/render-view'
+import CustomerDetailView from './CustomerDetailView'
+
+let h: Harness
+let host: FakeHost
+beforeEach(async () => {
+  h = await startHarness({ emulator: true })
+  host = installFakeHost()
+})
+afterEach(async () => {
+  host.uninstall()
+  await h.close()
+})
+
+const VIEWPORT = 'stripe.dashboard.customer.detail'
+
+function renderCustomer(
+  merchant: { accountId: string; mode?: 'test' | 'live' },
+  customerId: string,
+  client = appClientFor(h, merchant)
+) {
+  return renderView(CustomerDetailView, {
+    client,
+    accountId: merchant.accountId,
+    viewportID: VIEWPORT,
+    mode: merchant.mode,
+    object: { id: customerId, object: 'customer' },
+  })
+}
+
+type Wrapper = ReturnType<typeof renderCustomer>['wrapper']
+const value = (w: Wrapper, label: string) => w.find(PropertyListItem, { label })?.props.value
+const stageOf = (w: Wrapper) => w.find(Badge)?.text
+const loaded = (w: Wrapper) => w.find(PropertyListItem, { label: 'MRR' }) !== null
+
+test('a paying customer: stage, MRR, renewal, explained segments, grouped traits, timeline, actions', async () => {
+  const { m, customer, sub } = await arrange(h)
+  const { wrapper, update } = renderCustomer(m, customer.id)
+  expect(wrapper).toContainComponent(Spinner)
+  expect(wrapper).toContainText('Loading customer insights')
+
+  await settle(update, () => loaded(wrapper), 'the customer profile')
+  expect(stageOf(wrapper)).toBe('Customer')
+  expect(value(wrapper, 'MRR')).toBe('$20.00')
+  const periodEnd = emulatorSub(h, m, sub.id).items.data[0]!.current_period_end
+  expect(value(wrapper, 'Renews')).toBe(
+    new Date(periodEnd * 1000).toLocaleDateString('en-US', {
+      month: 'short',
+      day: 'numeric',
+      year: 'numeric',
+      timeZone: 'UTC',
+    })
+  )
+
+  // Each segment badge carries why the customer is in it.
+  const why = wrapper.find(ListItem, { title: 'Active subscribers' })!
+  expect(String(why.props.secondaryTitle)).toContain('subscription.status')
+  const tooltips = wrapper.findAll(Tooltip).map((t) => t.text)
+  expect(tooltips).toContain(why.props.secondaryTitle)
+
+  for (const group of ['Subscription', 'Billing', 'Card', 'Location'])
+    expect(wrapper.find(AccordionItem, { title: group }), group).not.toBeNull()
+  expect(value(wrapper, 'Product name')).toBe('Pro')
+  expect(value(wrapper, 'Subscription status')).toBe('active')
+
+  // The timeline shows what happened (at least the subscription starting).
+  const ids = wrapper.findAll(ListItem).map((i) => i.props.id)
+  expect(ids.length).toBeGreaterThan(4)
+
+  const labels = ['Pause collection', 'Apply discount', 'Change plan', 'Cancel subscription']
+  for (const label of labels) expect(findButton(wrapper, Button, label), label).not.toBeNull()
+  expect(wrapper.find(ContextView)!.props.banner).toBeTruthy() // test-mode notice
+})
+
+test('pause collection: open, fill, confirm with a pending state, toast, refreshed traits', async () => {
+  const { m, customer, sub } = await arrange(h)
+  // Holds the action request until the test has seen the pending state.
+  let release = () => {}
+  const held = new Promise<void>((resolve) => (release = resolve))
+  const client = appClientFor(h, m, {
+    beforeRequest: (method, path) =>
+      method === 'POST' && path.endsWith('/pause-collection') ? held : Promise.resolve(),
+  })
+  const { wrapper, update } = renderCustomer(m, customer.id, client)
+  await settle(update, () => loaded(wrapper), 'the customer profile')
+
+  press(wrapper, Button, 'Pause collection')
+  await settle(update, () => wrapper.find(FocusView)?.props.shown === true, 'the focus view')
+  const sheet = () => wrapper.find(FocusView, { title: 'Pause collection' })!
+  expect(buttonsIn(sheet(), 'secondaryAction').map((b) => b.label)).toEqual(['Cancel'])
+  // Nothing changes at Stripe before the confirm.
+  expect(emulatorSub(h, m, sub.id).pause_collection).toBeFalsy()
+  sheet()
+    .find(Select, { name: 'behavior' })!
+    .trigger('onChange', { target: { value: 'void' } })
+  sheet()
+    .find(TextField, { name: 'months' })!
+    .trigger('onChange', { target: { value: '2' } })
+  await update()
+  expect(sheet().props.confirmCloseMessages).toBeTruthy()
+
+  pressIn(sheet(), 'primaryAction', 'Pause collection')
+  await update()
+  const confirm = buttonsIn(sheet(), 'primaryAction')[0]!
+  expect(confirm.props).toMatchObject({ pending: true, disabled: true })
+  expect(buttonsIn(sheet(), 'secondaryAction')[0]!.props.disabled).toBe(true)
+  expect(host.toasts).toEqual([])
+  release()
+  await settle(update, () => host.toasts.length > 0, 'the toast')
+  expect(host.toasts).toEqual([{ message: 'Collection paused', type: 'success' }])
+  expect(emulatorSub(h, m, sub.id).pause_collection?.behavior).toBe('void')
+
+  await settle(update, () => wrapper.find(FocusView)?.props.shown === false, 'the sheet closing')
+  expect(value(wrapper, 'Payment collection paused')).toBe('void')
+  expect(findButton(wrapper, Button, 'Resume collection')).not.toBeNull()
+  expect(host.refreshes).toBe(1)
+
+  // And back: resume collection from the refreshed list.
+  press(wrapper, Button, 'Resume collection')
+  await settle(update, () => wrapper.find(FocusView)?.props.shown === true, 'the focus view')
+  pressIn(wrapper.find(FocusView)!, 'primaryAction', 'Resume collection')
+  await settle(update, () => host.toasts.length > 1, 'the second toast')
+  expect(host.toasts[1]).toEqual({ message: 'Collection resumed', type: 'success' })
+  expect(emulatorSub(h, m, sub.id).pause_collection).toBeFalsy()
+  await settle(
+    update,
+    () => findButton(wrapper, Button, 'Pause collection') !== null,
+    'pause offered again'
+  )
+})
+
+test('change plan: the preview shows due now and next invoice before the confirm; MRR follows', async () => {
+  const { m, customer, sub, bigger } = await arrange(h)
+  const { wrapper, update } = renderCustomer(m, customer.id)
+  await settle(update, () => loaded(wrapper), 'the customer profile')
+
+  press(wrapper, Button, 'Change plan')
+  await settle(update, () => wrapper.find(FocusView)?.props.shown === true, 'the focus view')
+  const sheet = () => wrapper.find(FocusView, { title: 'Change plan' })!
+  sheet()
+    .find(TextField, { name: 'priceId' })!
+    .trigger('onChange', {
+      target: { value: bigger.id },
+    })
+  sheet()
+    .find(Select, { name: 'prorationBehavior' })!
+    .trigger('onChange', { target: { value: 'always_invoice' } })
+  await update()
+  // Confirm waits for the preview.
+  expect(buttonsIn(sheet(), 'primaryAction')[0]!.props.disabled).toBe(true)
+  press(sheet(), Button, 'Preview cost')
+  await settle(
+    update,
+    () => sheet().find(PropertyListItem, { label: 'Due now' }) !== null,
+    'the preview'
+  )
+  const dueNow = String(sheet().find(PropertyListItem, { label: 'Due now' })!.props.value)
+  expect(dueNow).toMatch(/^\$\d+\.\d\d$/)
+  expect(dueNow).not.toBe('$0.00') // always_invoice bills the difference now
+  expect(String(sheet().find(PropertyListItem, { label: 'Next invoice' })!.props.value)).toContain(
+    '$50.00'
+  )
+  expect(emulatorSub(h, m, sub.id).items.data[0]!.price.id).not.toBe(bigger.id)
+
+  pressIn(sheet(), 'primaryAction', 'Change plan')
+  await settle(update, () => host.toasts.length > 0, 'the toast')
+  expect(host.toasts).toEqual([{ message: 'Plan changed', type: 'success' }])
+  expect(emulatorSub(h, m, sub.id).items.data[0]!.price.id).toBe(bigger.id)
+  await settle(update, () => value(wrapper, 'MRR') === '$50.00', 'MRR at the new price')
+})
+
+test('apply discount with an offer from the picker; MRR drops at once', async () => {
+  const { m, customer, sub } = await arrange(h)
+  const offer = await h.as(m).post('/api/v1/offers', {
+    name: '25% for 3 months',
+    kind: 'percent_off',
+    percentOff: 25,
+    duration: 'repeating',
+    durationInMonths: 3,
+  })
+  expect(offer.status).toBe(201)
+  const { wrapper, update } = renderCustomer(m, customer.id)
+  await settle(update, () => loaded(wrapper), 'the customer profile')
+
+  press(wrapper, Button, 'Apply discount')
+  const sheet = () => wrapper.find(FocusView, { title: 'Apply discount' })!
+  await settle(update, () => sheet().find(Select, { name: 'offerId' }) !== null, 'the offers')
+  const options = sheet()
+    .find(Select, { name: 'offerId' })!
+    .findAll('option' as unknown as typeof Select)
+    .map((o) => o.text)
+  expect(options).toEqual(['No offer', '25% for 3 months'])
+  sheet()
+    .find(Select, { name: 'offerId' })!
+    .trigger('onChange', {
+      target: { value: offer.body.id },
+    })
+  await update()
+  // With an offer chosen, the manual fields give way.
+  expect(sheet().find(TextField, { name: 'couponId' })).toBeNull()
+  pressIn(sheet(), 'primaryAction', 'Apply discount')
+  await settle(update, () => host.toasts.length > 0, 'the toast')
+  expect(host.toasts).toEqual([{ message: 'Discount applied', type: 'success' }])
+  expect(emulatorSub(h, m, sub.id).discounts).toHaveLength(1)
+  await settle(update, () => value(wrapper, 'MRR') === '$15.00', 'the discounted MRR')
+})
+
+test('a refused action keeps the sheet open with the reason, and a caution toast', async () => {
+  const { m, customer, sub } = await arrange(h)
+  const { wrapper, update } = renderCustomer(m, customer.id)
+  await settle(update, () => loaded(wrapper), 'the customer profile')
+  press(wrapper, Button, 'Apply discount')
+  const sheet = () => wrapper.find(FocusView, { title: 'Apply discount' })!
+  await settle(update, () => sheet().find(TextField, { name: 'couponId' }) !== null, 'the form')
+  sheet()
+    .find(TextField, { name: 'couponId' })!
+    .trigger('onChange', {
+      target: { value: 'NO_SUCH_COUPON' },
+    })
+  await update()
+  pressIn(sheet(), 'primaryAction', 'Apply discount')
+  await settle(update, () => host.toasts.length > 0, 'the toast')
+  expect(host.toasts).toEqual([{ message: 'Apply discount failed', type: 'caution' }])
+  const banner = sheet().find(Banner, { title: 'Nothing was changed' })!
+  expect(String(banner.props.description)).toContain('NO_SUCH_COUPON')
+  expect(sheet().props.shown).toBe(true)
+  expect(emulatorSub(h, m, sub.id).discounts).toHaveLength(0)
+})
+
+test('cancel at period end, then reactivate from the refreshed view', async () => {
+  const { m, customer, sub } = await arrange(h)
+  const { wrapper, update } = renderCustomer(m, customer.id)
+  await settle(update, () => loaded(wrapper), 'the customer profile')
+
+  press(wrapper, Button, 'Cancel subscription')
+  const sheet = () => wrapper.find(FocusView, { title: 'Cancel subscription' })!
+  await settle(update, () => sheet().props.shown === true, 'the focus view')
+  expect(sheet().find(Checkbox, { name: 'prorate' })).toBeNull() // only for "now"
+  sheet()
+    .find(Select, { name: 'reason' })!
+    .trigger('onChange', {
+      target: { value: 'too_expensive' },
+    })
+  sheet()
+    .find(TextField, { name: 'comment' })!
+    .trigger('onChange', {
+      target: { value: 'Budget cuts' },
+    })
+  await update()
+  expect(buttonsIn(sheet(), 'primaryAction')[0]!.props.type).toBe('destructive')
+  pressIn(sheet(), 'primaryAction', 'Cancel subscription')
+  await settle(update, () => host.toasts.length > 0, 'the toast')
+  expect(host.toasts[0]).toEqual({ message: 'Subscription canceled', type: 'success' })
+  const canceled = emulatorSub(h, m, sub.id)
+  expect(canceled.cancel_at_period_end).toBe(true)
+  expect(canceled.cancellation_details?.feedback).toBe('too_expensive')
+  expect(canceled.cancellation_details?.comment).toBe('Budget cuts')
+  await settle(update, () => findButton(wrapper, Button, 'Reactivate') !== null, 'reactivate')
+  expect(String(value(wrapper, 'Renews'))).toMatch(/^Cancels /)
+
+  press(wrapper, Button, 'Reactivate')
+  await settle(update, () => wrapper.find(FocusView)?.props.shown === true, 'the focus view')
+  pressIn(wrapper.find(FocusView)!, 'primaryAction', 'Reactivate')
+  await settle(update, () => host.toasts.length > 1, 'the second toast')
+  expect(host.toasts[1]).toEqual({ message: 'Subscription reactivated', type: 'success' })
+  expect(emulatorSub(h, m, sub.id).cancel_at_period_end).toBe(false)
+})
+
+test('extend trial on a trialing subscription moves trial_end by the days entered', async () => {
+  const { m, customer, sub } = await arrange(h, { trialDays: 7 })
+  const before = emulatorSub(h, m, sub.id).trial_end!
+  const { wrapper, update } = renderCustomer(m, customer.id)
+  await settle(update, () => loaded(wrapper), 'the customer profile')
+  expect(stageOf(wrapper)).toBe('Trial')
+  press(wrapper, Button, 'Extend trial')
+  const sheet = () => wrapper.find(FocusView, { title: 'Extend trial' })!
+  await settle(update, () => sheet().find(TextField, { name: 'days' }) !== null, 'the form')
+  sheet()
+    .find(TextField, { name: 'days' })!
+    .trigger('onChange', { target: { value: '5' } })
+  await update()
+  pressIn(sheet(), 'primaryAction', 'Extend trial')
+  await settle(update, () => host.toasts.length > 0, 'the toast')
+  expect(host.toasts).toEqual([{ message: 'Trial extended', type: 'success' }])
+  expect(emulatorSub(h, m, sub.id).trial_end).toBe(before + 5 * 86_400)
+})
+
+test('states: not connected, needs re-auth, unknown customer, backend unreachable', async () => {
+  const stranger = h.emulator!.createAccount().id
+  const notConnected = renderCustomer({ accountId: stranger }, 'cus_x')
+  await settle(
+    notConnected.update,
+    () => notConnected.wrapper.find(Banner, { title: 'Holdfast is not connected' }) !== null,
+    'not connected'
+  )
+  expect(buttonsIn(notConnected.wrapper.find(Banner)!, 'actions')[0]!.props.href).toContain(
+    'settings/apps/com.holdfast.app'
+  )
+
+  const m = await h.installMerchant()
+  const unknown = renderCustomer(m, 'cus_never_synced')
+  await settle(
+    unknown.update,
+    () => unknown.wrapper.text.includes('has no data for this customer'),
+    'the empty state'
+  )
+
+  await h
+    .db()
+    .update(accounts)
+    .set({ status: 'needs_reauth' })
+    .where(and(eq(accounts.accountId, m.accountId), eq(accounts.livemode, false)))
+  const reauth = renderCustomer(m, 'cus_x')
+  await settle(
+    reauth.update,
+    () => reauth.wrapper.find(Banner, { title: 'Holdfast needs to be re-authorized' }) !== null,
+    'needs re-auth'
+  )
+  expect(buttonsIn(reauth.wrapper.find(Banner)!, 'actions')[0]!.props.href).toBe(
+    'https://holdfast.test/oauth/install?mode=test'
+  )
+
+  const down = renderCustomer(m, 'cus_x', unreachableClient(m))
+  await settle(
+    down.update,
+    () => down.wrapper.find(Banner, { title: 'Holdfast is unreachable' }) !== null,
+    'unreachable'
+  )
+  expect(buttonsIn(down.wrapper.find(Banner)!, 'actions').map((b) => b.label)).toEqual(['Retry'])
+})
