@@ -1,5 +1,7 @@
 // Pause and resume collection through the API, asserted on the emulator's state.
+import { eq } from 'drizzle-orm'
 import { afterAll, beforeAll, expect, test } from 'vitest'
+import { actionRuns } from '../../backend/src/db/schema'
 import { startHarness, type Harness } from '../support/harness'
 import {
   arrange,
@@ -249,4 +251,37 @@ test('test/live separation: a test-mode subscription is not found in live mode',
     .post(`/api/v1/subscriptions/${sub.id}/pause-collection`, { clientKey: 'live-1' })
   expect(res.status).toBe(404)
   expect(res.body.error.message).toMatch(/live mode/)
+})
+
+test('a run left pending by a crash is finished by the next click with the same Stripe key', async () => {
+  const { m, sub } = await arrange(h)
+  const path = `/api/v1/subscriptions/${sub.id}/pause-collection`
+  const first = await h.as(m).post(path, { clientKey: 'crash-1', days: 5 })
+  expect(first.status).toBe(200)
+  // As if the process died after Stripe answered but before the run was completed.
+  await h
+    .db()
+    .update(actionRuns)
+    .set({ state: 'pending', result: null, finishedAt: null, startedAt: new Date(0) })
+    .where(eq(actionRuns.id, first.body.actionId))
+  const updates = () =>
+    h
+      .emulator!.account(m.accountId, 'test')
+      .events.ordered()
+      .filter(
+        (e) =>
+          e.type === 'customer.subscription.updated' &&
+          (e.data.object as { id: string }).id === sub.id
+      ).length
+  const eventsBefore = updates()
+  const before = endpointCount(h, UPDATE)
+  const again = await h.as(m).post(path, { clientKey: 'crash-1', days: 5 })
+  expect(again.status).toBe(200)
+  expect(again.body.actionId).toBe(first.body.actionId)
+  expect(again.body.subscription).toEqual(first.body.subscription)
+  // Stripe was asked again under the run id and replayed its answer: nothing changed twice.
+  expect(endpointCount(h, UPDATE) - before).toBe(1)
+  expect(updates()).toBe(eventsBefore)
+  const [run] = await runsOf(h, m)
+  expect(run).toMatchObject({ state: 'succeeded' })
 })

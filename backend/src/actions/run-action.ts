@@ -153,8 +153,17 @@ async function findRunByKey(deps: ActionDeps, scope: AccountScope, clientKey: st
   return row
 }
 
-async function findRunById(deps: ActionDeps, id: string) {
-  const [row] = await deps.db.select().from(actionRuns).where(eq(actionRuns.id, id))
+async function findRunById(deps: ActionDeps, scope: AccountScope, id: string) {
+  const [row] = await deps.db
+    .select()
+    .from(actionRuns)
+    .where(
+      and(
+        eq(actionRuns.accountId, scope.accountId),
+        eq(actionRuns.livemode, scope.livemode),
+        eq(actionRuns.id, id)
+      )
+    )
   return row
 }
 
@@ -182,7 +191,7 @@ async function replay(
     const deadline = Date.now() + WAIT_FOR_PENDING_MS
     while (run.state === 'pending' && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 50))
-      run = (await findRunById(deps, run.id)) ?? run
+      run = (await findRunById(deps, scope, run.id)) ?? run
     }
   }
   if (run.state === 'succeeded') return { result: run.result as ActionResult, replayed: true }
