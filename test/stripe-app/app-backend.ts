@@ -167,3 +167,8 @@ export function pressIn(node: TestNode, prop: string, label: string) {
   if (!onPress) throw new Error(`button "${label}" has no onPress`)
   onPress()
 }
+
+/** The form field (TextField, Select, Checkbox, …) with this `name` prop. */
+export function field(root: TestNode, name: string): TestNode | null {
+  return root.findWhere((node: TestNode) => node.props?.name === name && node.props?.onChange)
+}

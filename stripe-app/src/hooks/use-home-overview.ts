@@ -2,10 +2,10 @@
 // and sync health. Segments decide the page's state; the other cards load (and fail) on their own.
 import type { ExtensionContextValue } from '@stripe/ui-extension-sdk/context'
 import { SegmentList } from '@holdfast/shared/api/segments'
-import { ActionSummary } from '@holdfast/shared/api/actions'
 import { useApi } from '../api/provider'
 import { routes } from '../api/routes'
 import { fetchSyncHealth } from '../api/sync'
+import { fetchMonthSaves } from '../api/saves'
 import { usePanel } from './use-panel'
 import { useLoad } from './use-load'
 
@@ -21,12 +21,7 @@ export function useHomeOverview(
     'No segments yet: Holdfast creates them when the first import finishes.'
   )
   const monthStart = startOfMonth(now())
-  const saves = useLoad(
-    api,
-    (api) =>
-      api.get(`${routes.actionSummary}?since=${encodeURIComponent(monthStart)}`, ActionSummary),
-    monthStart
-  )
+  const saves = useLoad(api, (api) => fetchMonthSaves(api, monthStart), monthStart)
   const sync = useLoad(api, fetchSyncHealth, 'sync')
   return { ...panel, saves, sync }
 }

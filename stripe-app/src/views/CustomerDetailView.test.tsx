@@ -6,7 +6,6 @@ import {
   Badge,
   Banner,
   Button,
-  Checkbox,
   ContextView,
   FocusView,
   ListItem,
@@ -24,6 +23,7 @@ import { startHarness, type Harness } from '../../../test/support/harness'
 import {
   appClientFor,
   buttonsIn,
+  field,
   findButton,
   installFakeHost,
   press,
@@ -269,7 +269,8 @@ test('cancel at period end, then reactivate from the refreshed view', async () =
   press(wrapper, Button, 'Cancel subscription')
   const sheet = () => wrapper.find(FocusView, { title: 'Cancel subscription' })!
   await settle(update, () => sheet().props.shown === true, 'the focus view')
-  expect(sheet().find(Checkbox, { name: 'prorate' })).toBeNull() // only for "now"
+  expect(field(sheet(), 'prorate')).toBeNull() // only for "now"
+  expect(field(sheet(), 'when')).not.toBeNull()
   sheet()
     .find(Select, { name: 'reason' })!
     .trigger('onChange', {

@@ -60,11 +60,11 @@ const HomeOverviewView = (context: ExtensionContextValue) => {
             )}
             {saves.kind === 'ready' && (
               <PropertyList>
-                <PropertyListItem label="Actions" value={String(saves.data.totals.actions)} />
-                <PropertyListItem label="Saves" value={String(saves.data.totals.saves)} />
+                <PropertyListItem label="Saves" value={String(saves.data.saves)} />
+                <PropertyListItem label="MRR saved" value={formatTotals(saves.data.mrrAtStake)} />
                 <PropertyListItem
-                  label="Saved MRR"
-                  value={formatTotals(saves.data.totals.savedMrr)}
+                  label="Confirmed saves (30+ days)"
+                  value={`${saves.data.confirmedSaves} · ${formatTotals(saves.data.savedMrr)}`}
                 />
               </PropertyList>
             )}
