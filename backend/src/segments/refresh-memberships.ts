@@ -187,21 +187,13 @@ export async function loadSegments(db: Db, scope: TraitsScope): Promise<SegmentR
   return rows
 }
 
-/**
- * Incremental membership: re-evaluates one customer against every segment of the scope (in TS,
- * the same meaning as the SQL), and records who entered and left. `traits` null = customer gone.
- */
-export async function refreshCustomerMemberships(
-  deps: SegmentDeps,
+/** Ids of the segments a customer is stored as a member of. */
+export async function loadCustomerSegmentIds(
+  db: Db,
   scope: TraitsScope,
-  customerId: string,
-  traits: Traits | null,
-  segmentRows?: SegmentRow[]
-): Promise<CustomerMembershipChange> {
-  const { db } = deps
-  const now = deps.now()
-  const all = segmentRows ?? (await loadSegments(db, scope))
-  const current = await db
+  customerId: string
+): Promise<string[]> {
+  const rows = await db
     .select({ segmentId: segmentMemberships.segmentId })
     .from(segmentMemberships)
     .where(
@@ -211,7 +203,26 @@ export async function refreshCustomerMemberships(
         eq(segmentMemberships.customerId, customerId)
       )
     )
-  const isMember = new Set(current.map((r) => r.segmentId))
+  return rows.map((r) => r.segmentId)
+}
+
+/**
+ * Incremental membership: re-evaluates one customer against every segment of the scope (in TS,
+ * the same meaning as the SQL), and records who entered and left. `traits` null = customer gone.
+ */
+export async function refreshCustomerMemberships(
+  deps: SegmentDeps,
+  scope: TraitsScope,
+  customerId: string,
+  traits: Traits | null,
+  preloaded?: { segments: SegmentRow[]; memberOf: string[] }
+): Promise<CustomerMembershipChange> {
+  const { db } = deps
+  const now = deps.now()
+  const [all, current] = preloaded
+    ? [preloaded.segments, preloaded.memberOf]
+    : await Promise.all([loadSegments(db, scope), loadCustomerSegmentIds(db, scope, customerId)])
+  const isMember = new Set(current)
   const entered: Array<{ segmentId: string; name: string; explanation: unknown }> = []
   const left: Array<{ segmentId: string; name: string }> = []
   for (const segment of all) {

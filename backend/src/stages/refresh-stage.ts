@@ -7,6 +7,24 @@ import type { Db } from '../db/client'
 import { customerStages, stageTransitions } from '../db/schema'
 import type { TraitsScope } from '../traits/refresh-traits'
 
+export async function readCustomerStage(
+  db: Db,
+  scope: TraitsScope,
+  customerId: string
+): Promise<string | null> {
+  const [row] = await db
+    .select({ stage: customerStages.stage })
+    .from(customerStages)
+    .where(
+      and(
+        eq(customerStages.accountId, scope.accountId),
+        eq(customerStages.livemode, scope.livemode),
+        eq(customerStages.customerId, customerId)
+      )
+    )
+  return row?.stage ?? null
+}
+
 export type StageChange = { customerId: string; from: string | null; to: string }
 
 /** Stores the stage `traits` give (none when the customer is gone); returns the change, if any. */
@@ -16,14 +34,21 @@ export async function refreshCustomerStage(
   customerId: string,
   traits: Traits | null,
   mapping: StageMapping,
-  now: Date
+  now: Date,
+  /** The stored stage when the caller already read it (undefined = read it here). */
+  stored?: string | null
 ): Promise<StageChange | null> {
   const key = and(
     eq(customerStages.accountId, scope.accountId),
     eq(customerStages.livemode, scope.livemode),
     eq(customerStages.customerId, customerId)
   )
-  const [current] = await db.select({ stage: customerStages.stage }).from(customerStages).where(key)
+  const current =
+    stored === undefined
+      ? (await db.select({ stage: customerStages.stage }).from(customerStages).where(key))[0]
+      : stored === null
+        ? undefined
+        : { stage: stored }
   if (!traits) {
     if (current) await db.delete(customerStages).where(key)
     return null

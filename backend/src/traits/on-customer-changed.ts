@@ -5,8 +5,12 @@ import { sql } from 'drizzle-orm'
 import type { Db } from '../db/client'
 import { emitOutboundEvents, type PendingOutbound } from '../outbound/emit'
 import type { Queue } from '../queue/queue'
-import { refreshCustomerMemberships } from '../segments/refresh-memberships'
-import { refreshCustomerStage, type StageChange } from '../stages/refresh-stage'
+import {
+  loadCustomerSegmentIds,
+  loadSegments,
+  refreshCustomerMemberships,
+} from '../segments/refresh-memberships'
+import { readCustomerStage, refreshCustomerStage, type StageChange } from '../stages/refresh-stage'
 import { readFeatureSettings } from '../stages/settings'
 import { refreshCustomerTraits, type TraitsScope } from './refresh-traits'
 
@@ -36,16 +40,26 @@ export async function refreshCustomer(
       sql`select pg_advisory_xact_lock(hashtextextended(${`${scope.accountId}:${scope.livemode}:${customerId}`}, 0))`
     )
     const txDeps = { db: tx as unknown as Db, now: deps.now }
-    const traits = await refreshCustomerTraits(txDeps, scope, customerId)
-    const membership = await refreshCustomerMemberships(txDeps, scope, customerId, traits)
-    const settings = await readFeatureSettings(txDeps.db, scope)
+    // Independent reads go out together (postgres-js pipelines them on the connection).
+    const [traits, segmentRows, memberOf, settings, storedStage] = await Promise.all([
+      refreshCustomerTraits(txDeps, scope, customerId),
+      loadSegments(txDeps.db, scope),
+      loadCustomerSegmentIds(txDeps.db, scope, customerId),
+      readFeatureSettings(txDeps.db, scope),
+      readCustomerStage(txDeps.db, scope, customerId),
+    ])
+    const membership = await refreshCustomerMemberships(txDeps, scope, customerId, traits, {
+      segments: segmentRows,
+      memberOf,
+    })
     const stage = await refreshCustomerStage(
       txDeps.db,
       scope,
       customerId,
       traits,
       settings.stageMapping,
-      deps.now()
+      deps.now(),
+      storedStage
     )
     return { traits, membership, stage }
   })

@@ -184,15 +184,14 @@ export async function refreshCustomerTraits(
     eq(customerTraits.livemode, scope.livemode),
     eq(customerTraits.customerId, customerId)
   )
-  const data = await loadStripeCustomerData(db, scope, customerId)
+  const [data, [existing]] = await Promise.all([
+    loadStripeCustomerData(db, scope, customerId),
+    db.select({ lastActivityAt: customerTraits.lastActivityAt }).from(customerTraits).where(key),
+  ])
   if (!data) {
     await db.delete(customerTraits).where(key)
     return null
   }
-  const [existing] = await db
-    .select({ lastActivityAt: customerTraits.lastActivityAt })
-    .from(customerTraits)
-    .where(key)
   const lastActivity = existing?.lastActivityAt
   const now = deps.now()
   const traits = computeTraits(
