@@ -170,5 +170,5 @@ export function pressIn(node: TestNode, prop: string, label: string) {
 
 /** The form field (TextField, Select, Checkbox, …) with this `name` prop. */
 export function field(root: TestNode, name: string): TestNode | null {
-  return root.findWhere((node: TestNode) => node.props?.name === name && node.props?.onChange)
+  return root.findWhere((node: TestNode) => node.props?.name === name && 'label' in node.props)
 }

@@ -6,16 +6,20 @@ import {
   Banner,
   Button,
   FocusView,
+  ListItem,
   PropertyListItem,
+  SettingsView,
   Spinner,
   TextField,
 } from '@stripe/ui-extension-sdk/ui'
 import { afterEach, beforeEach, expect, test } from 'vitest'
 import type { Permissions } from '../../../test/emulator'
+import { arrange } from '../../../test/actions/support'
 import { startHarness, type Harness } from '../../../test/support/harness'
 import {
   appClientFor,
   buttonsIn,
+  field,
   pressIn,
   findButton,
   installFakeHost,
@@ -162,4 +166,108 @@ test('backend unreachable: a banner with Retry', async () => {
     'Holdfast is unreachable right now. Check your connection and retry.'
   )
   expect(buttonsIn(banner, 'actions').map((b) => b.label)).toEqual(['Retry'])
+})
+
+test('connected: offers editor, segment builder, stages + identity with one Save, ingest key, webhooks', async () => {
+  const { m } = await arrange(h)
+  const { wrapper, update } = renderSettings(appClientFor(h, m), m.accountId)
+  await settle(update, () => field(wrapper, 'stage.trial') !== null, 'the settings sections')
+  await settle(update, () => !wrapper.text.includes('Loading'), 'every section loaded')
+  expect(wrapper).toContainText('No offers yet')
+  expect(wrapper).toContainText('No custom segments yet')
+  expect(wrapper).toContainText('No key yet.')
+  expect(wrapper).toContainText('No endpoints yet.')
+
+  // Offers editor: a 20 % off once offer becomes a coupon at Stripe.
+  field(wrapper, 'offer.name').trigger('onChange', { target: { value: 'Twenty off' } })
+  field(wrapper, 'offer.amount').trigger('onChange', { target: { value: '20' } })
+  await update()
+  press(wrapper, Button, 'Create offer')
+  await settle(update, () => wrapper.find(ListItem, { title: 'Twenty off' }) !== null, 'the offer')
+  expect(wrapper.find(ListItem, { title: 'Twenty off' })!.props.secondaryTitle).toBe(
+    '20 % off, once'
+  )
+  const offers = (await h.as(m).get('/api/v1/offers')).body.data
+  expect(offers).toHaveLength(1)
+  expect(h.emulator!.account(m.accountId, 'test').coupons.get(offers[0].couponId)).toBeTruthy()
+
+  // Segment builder: MRR over $10 → the paying customer; the count shows after Create.
+  field(wrapper, 'segment.name').trigger('onChange', { target: { value: 'Big spenders' } })
+  field(wrapper, 'condition.0.trait').trigger('onChange', { target: { value: 'mrr.usd' } })
+  await update()
+  field(wrapper, 'condition.0.op').trigger('onChange', { target: { value: 'gt' } })
+  field(wrapper, 'condition.0.value').trigger('onChange', { target: { value: '1000' } })
+  await update()
+  await settle(update, () => !wrapper.text.includes('Counting matching'), 'the live count')
+  expect(wrapper.text).toMatch(/1 matching customer|Live count is not available/)
+  press(wrapper, Button, 'Create segment')
+  await settle(update, () => wrapper.find(ListItem, { title: 'Big spenders' }) !== null, 'segment')
+  expect(String(wrapper.find(ListItem, { title: 'Big spenders' })!.props.secondaryTitle)).toContain(
+    '1 customers'
+  )
+
+  // One Save for the form fields: stage mapping and identity key.
+  wrapper.find(SettingsView)!.trigger('onSave', {
+    'stage.trial': 'trialing',
+    'stage.customer': 'active, past_due',
+    'stage.churned': 'canceled, incomplete_expired, unpaid',
+    'identity.kind': 'metadata',
+    'identity.key': 'user_id',
+  })
+  await settle(
+    update,
+    () => wrapper.find(SettingsView)!.props.statusMessage === 'Settings saved',
+    'the save confirmation'
+  )
+  expect((await h.as(m).get('/api/v1/stages/settings')).body.mapping.churned).toEqual([
+    'canceled',
+    'incomplete_expired',
+    'unpaid',
+  ])
+  expect((await h.as(m).get('/api/v1/settings/ingest-key')).body.identity).toEqual({
+    kind: 'metadata',
+    key: 'user_id',
+  })
+
+  // A bad mapping is refused before anything is sent, with the field named.
+  wrapper.find(SettingsView)!.trigger('onSave', {
+    'stage.trial': 'active',
+    'stage.customer': 'active',
+    'stage.churned': '',
+  })
+  await settle(
+    update,
+    () => wrapper.find(Banner, { title: 'Settings were not saved' }) !== null,
+    'the refusal'
+  )
+  expect(
+    String(wrapper.find(Banner, { title: 'Settings were not saved' })!.props.description)
+  ).toContain('already mapped')
+
+  // Ingest key: created and shown once.
+  press(wrapper, Button, 'Create key')
+  await settle(update, () => wrapper.find(TextField, { label: 'New ingest key' }) !== null, 'key')
+  expect(String(wrapper.find(TextField, { label: 'New ingest key' })!.props.defaultValue)).toMatch(
+    /\S{20,}/
+  )
+  await settle(update, () => wrapper.text.includes('A key exists'), 'the key status')
+
+  // Downstream webhook endpoint: added, secret shown once, listed.
+  field(wrapper, 'webhook.url').trigger('onChange', {
+    target: { value: 'https://hooks.example.com/holdfast' },
+  })
+  await update()
+  press(wrapper, Button, 'Add endpoint')
+  await settle(
+    update,
+    () => wrapper.find(ListItem, { title: 'https://hooks.example.com/holdfast' }) !== null,
+    'the endpoint'
+  )
+  expect(wrapper.find(TextField, { label: 'Signing secret' })).not.toBeNull()
+  expect(host.toasts.map((t) => t.message)).toEqual([
+    'Offer created',
+    'Segment created',
+    'Ingest key created',
+    'Endpoint added',
+  ])
 })

@@ -5,6 +5,13 @@ import type { ExtensionContextValue } from '@stripe/ui-extension-sdk/context'
 import { useSettings } from '../hooks/use-settings'
 import { Loading, PanelStatus, TestModeNotice } from '../components/PanelStatus'
 import { ConnectionSection } from '../components/settings/ConnectionSection'
+import { IngestKeySection } from '../components/settings/IngestKeySection'
+import { OffersSection } from '../components/settings/OffersSection'
+import { SegmentBuilder } from '../components/settings/SegmentBuilder'
+import { StageAndIdentityFields } from '../components/settings/StageAndIdentityFields'
+import { SyncSection } from '../components/settings/SyncSection'
+import { WebhooksSection } from '../components/settings/WebhooksSection'
+import { isConnected } from '../api/account'
 
 const AppSettingsView = (context: ExtensionContextValue) => {
   const { api, account, onSave, statusMessage, saveError } = useSettings(context)
@@ -36,6 +43,16 @@ const AppSettingsView = (context: ExtensionContextValue) => {
               context={context}
               onChanged={account.reload}
             />
+            {isConnected(account.data) && (
+              <>
+                <SyncSection api={api} />
+                <OffersSection api={api} />
+                <SegmentBuilder api={api} />
+                <StageAndIdentityFields api={api} />
+                <IngestKeySection api={api} />
+                <WebhooksSection api={api} />
+              </>
+            )}
           </>
         )}
       </Box>
