@@ -74,51 +74,51 @@ export async function refreshSegmentMemberships(
   const live = sql`cast(${String(scope.livemode)} as boolean)`
   const at = sql`cast(${now.toISOString()} as timestamptz)`
 
-  const result = await db.execute(sql`
-    with matching as materialized (
-      select ct.customer_id from customer_traits ct
-      where ct.account_id = ${account} and ct.livemode = ${live} and ${where}
-    ),
-    current as materialized (
-      select sm.customer_id from segment_memberships sm
-      where sm.segment_id = ${seg}
-    ),
-    entered as (
-      insert into segment_memberships (segment_id, account_id, livemode, customer_id, entered_at)
-      select ${seg}, ${account}, ${live}, m.customer_id, ${at}
-      from matching m where not exists (select 1 from current c where c.customer_id = m.customer_id)
-      on conflict do nothing
-      returning customer_id
-    ),
-    gone as (
-      delete from segment_memberships sm
-      where sm.segment_id = ${seg}
-        and not exists (select 1 from matching m where m.customer_id = sm.customer_id)
-      returning sm.customer_id
-    ),
-    changes as (
-      select customer_id, 'entered' as kind from entered
-      union all
-      select customer_id, 'left' as kind from gone
-    ),
-    logged as (
-      insert into segment_transitions (segment_id, account_id, livemode, customer_id, kind, at)
-      select ${seg}, ${account}, ${live}, customer_id, kind, ${at}
-      from changes
-      returning customer_id, kind
-    )
-    select customer_id, kind, (select count(*) from matching) as members from logged
-    union all
-    select null, null, (select count(*) from matching)
-  `)
-  const rows = rowsOf<{ customer_id: string | null; kind: string | null; members: unknown }>(result)
-  const entered: string[] = []
-  const left: string[] = []
-  let members = 0
-  for (const row of rows) {
-    members = Number(row.members)
-    if (row.kind === 'entered') entered.push(row.customer_id!)
-    else if (row.kind === 'left') left.push(row.customer_id!)
+  // One hash full join of "who matches" against "who is stored" gives both differences and the
+  // count in a single pass; the writes then touch only the changes.
+  const [diff] = rowsOf<{ members: unknown; entered: string[] | null; left: string[] | null }>(
+    await db.execute(sql`
+      select count(m.customer_id) as members,
+        to_jsonb(array_agg(m.customer_id) filter (where c.customer_id is null)) as entered,
+        to_jsonb(array_agg(c.customer_id) filter (where m.customer_id is null)) as left
+      from (
+        select ct.customer_id from customer_traits ct
+        where ct.account_id = ${account} and ct.livemode = ${live} and ${where}
+      ) m
+      full join (
+        select sm.customer_id from segment_memberships sm where sm.segment_id = ${seg}
+      ) c on c.customer_id = m.customer_id
+    `)
+  )
+  const entered = [...(diff?.entered ?? [])]
+  const left = [...(diff?.left ?? [])]
+  const members = Number(diff?.members ?? 0)
+  if (entered.length > 0 || left.length > 0) {
+    await db.transaction(async (tx) => {
+      if (entered.length > 0)
+        await tx.execute(sql`
+          insert into segment_memberships (segment_id, account_id, livemode, customer_id, entered_at)
+          select ${seg}, ${account}, ${live}, e.id, ${at}
+          from jsonb_array_elements_text(cast(${JSON.stringify(entered)} as jsonb)) as e(id)
+          on conflict do nothing
+        `)
+      if (left.length > 0)
+        await tx.execute(sql`
+          delete from segment_memberships
+          where segment_id = ${seg} and customer_id in (
+            select e.id from jsonb_array_elements_text(cast(${JSON.stringify(left)} as jsonb)) as e(id)
+          )
+        `)
+      const changes = JSON.stringify([
+        ...entered.map((id) => ({ id, kind: 'entered' })),
+        ...left.map((id) => ({ id, kind: 'left' })),
+      ])
+      await tx.execute(sql`
+        insert into segment_transitions (segment_id, account_id, livemode, customer_id, kind, at)
+        select ${seg}, ${account}, ${live}, c.id, c.kind, ${at}
+        from jsonb_to_recordset(cast(${changes} as jsonb)) as c(id text, kind text)
+      `)
+    })
   }
   entered.sort()
   left.sort()
