@@ -1,10 +1,14 @@
 // The manifest the Stripe CLI uploads: every view resolves to a component in src/views/ beside
 // stripe-app.json and bundles with esbuild as the CLI builds it; the fields review checks hold.
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { build } from 'esbuild'
 import { expect, test } from 'vitest'
 // @ts-expect-error: a plain .mjs script without types (also run by `npm run build -w stripe-app`)
 import { buildViews } from '../scripts/build-views.mjs'
+// @ts-expect-error: a plain .mjs script without types
+import { assembleCliApp } from '../scripts/assemble-cli-app.mjs'
 
 const root = join(import.meta.dirname, '..', '..')
 const manifest = JSON.parse(readFileSync(join(root, 'stripe-app.json'), 'utf8'))
@@ -83,3 +87,36 @@ test('the dev override extends the manifest and points at the local backend', ()
   ])
   expect(dev.allowed_redirect_uris).toEqual(['http://localhost:8787/oauth/callback'])
 })
+
+test('the assembled CLI folder is self-contained: only React and the SDK are imported, and it bundles', async () => {
+  const out = mkdtempSync(join(tmpdir(), 'holdfast-cli-app-'))
+  try {
+    const { views } = await assembleCliApp(out)
+    const copied = JSON.parse(readFileSync(join(out, 'stripe-app.json'), 'utf8'))
+    expect(copied.icon).toBe('./icon.png')
+    expect(existsSync(join(out, 'icon.png'))).toBe(true)
+    expect(copied.ui_extension.views).toEqual(manifest.ui_extension.views)
+    const pkg = JSON.parse(readFileSync(join(out, 'package.json'), 'utf8'))
+    expect(Object.keys(pkg.dependencies).sort()).toEqual(['@stripe/ui-extension-sdk', 'react'])
+    for (const view of views as { component: string; file: string }[]) {
+      const source = readFileSync(view.file, 'utf8')
+      const specifiers = [...source.matchAll(/^\s*(?:import|export)[^'"]*from\s+"([^"]+)"/gm)].map(
+        (m) => m[1]
+      )
+      for (const s of specifiers)
+        expect(s, view.component).toMatch(/^(react|@stripe\/ui-extension-sdk)(\/|$)/)
+      const bundled = await build({
+        entryPoints: [view.file],
+        bundle: true,
+        write: false,
+        format: 'esm',
+        jsx: 'automatic',
+        logLevel: 'silent',
+        nodePaths: [join(root, 'node_modules')],
+      })
+      expect(bundled.errors).toEqual([])
+    }
+  } finally {
+    rmSync(out, { recursive: true, force: true })
+  }
+}, 60_000)
