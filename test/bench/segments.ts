@@ -67,7 +67,7 @@ try {
     values (${accountId}, false, 'active', 'oauth')`)
 
   // --- data ---------------------------------------------------------------------------------
-  let t = process.hrtime.bigint()
+  const t = process.hrtime.bigint()
   const day = 86_400
   for (let from = 1; from <= N; from += 250_000) {
     const to = Math.min(N, from + 249_999)

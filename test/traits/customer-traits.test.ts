@@ -128,6 +128,16 @@ test.each([
   expect(profileTraits[key]).toBeDefined()
 })
 
+test('the profile lists the actions the active subscription allows', async () => {
+  const res = await api(h, merchant).get(`/api/v1/customers/${customerId}`)
+  const kinds = res.body.actions
+    .filter((a: { subscriptionId: string }) => a.subscriptionId === subscriptionId)
+    .map((a: { kind: string }) => a.kind)
+  expect(kinds).toEqual(expect.arrayContaining(['pause_collection', 'apply_discount', 'cancel']))
+  expect(kinds).not.toContain('resume_collection')
+  expect(kinds).not.toContain('reactivate')
+})
+
 test('a month on: renewal paid, lifetime value and last payment follow', async () => {
   h.emulator!.simulate.advance(merchant.accountId, 'test', 31 * 86_400)
   await settle(h)

@@ -1,11 +1,14 @@
 // Everything the customer panel shows, read in parallel from what refreshCustomer stored:
 // traits, segments (explained against the current traits), stage, a timeline page, actions.
 import { and, desc, eq, lt, or } from 'drizzle-orm'
+import type Stripe from 'stripe'
+import { availableActions as eligibleActions } from '@holdfast/shared/actions/eligibility'
 import type { AvailableAction, CustomerProfile } from '@holdfast/shared/api/customers'
 import { evaluateRule } from '@holdfast/shared/segments/evaluate'
 import { SegmentRule } from '@holdfast/shared/segments/rule'
 import { LifecycleStage } from '@holdfast/shared/stages/stages'
 import type { Traits } from '@holdfast/shared/traits/catalog'
+import { subscriptionFacts } from '../actions/subscription-facts'
 import type { Db } from '../db/client'
 import {
   customerStages,
@@ -103,7 +106,7 @@ export async function loadCustomerProfile(
       since: stage?.since.toISOString() ?? null,
     },
     timeline,
-    actions: availableActions(subscriptions),
+    actions: availableActions(subscriptions, now),
   }
 }
 
@@ -182,39 +185,14 @@ async function readTimeline(
   }
 }
 
-/**
- * Placeholder until the retention actions land (backend/src/actions): what applies to each
- * subscription by its status alone.
- */
+/** What each synced subscription allows now, by the retention actions' own eligibility rules. */
 export function availableActions(
-  subscriptions: Array<{ id: string; status: string | null; data: unknown }>
+  subscriptions: Array<{ id: string; data: unknown }>,
+  now: Date
 ): AvailableAction[] {
-  return subscriptions.flatMap((sub): AvailableAction[] => {
-    const data = sub.data as { pause_collection?: unknown; cancel_at_period_end?: boolean }
-    const on = (kind: string, label: string) => ({ kind, label, subscriptionId: sub.id })
-    switch (sub.status) {
-      case 'trialing':
-        return [
-          on('extend_trial', 'Extend trial'),
-          on('apply_coupon', 'Offer a discount'),
-          on('cancel', 'Cancel'),
-        ]
-      case 'active':
-      case 'past_due':
-        return [
-          data.pause_collection
-            ? on('resume_collection', 'Resume payment collection')
-            : on('pause_collection', 'Pause payment collection'),
-          on('apply_coupon', 'Offer a discount'),
-          on('switch_price', 'Change plan'),
-          data.cancel_at_period_end
-            ? on('reactivate', 'Keep subscription (undo cancel)')
-            : on('cancel', 'Cancel'),
-        ]
-      case 'paused':
-        return [on('resume', 'Resume subscription'), on('cancel', 'Cancel')]
-      default:
-        return []
-    }
-  })
+  return subscriptions.flatMap((sub) =>
+    eligibleActions(subscriptionFacts(sub.data as Stripe.Subscription), now)
+      .filter((a) => a.verdict.ok)
+      .map((a) => ({ kind: a.kind, label: a.label, subscriptionId: sub.id }))
+  )
 }
