@@ -12,7 +12,9 @@ import {
   Spinner,
   TextField,
 } from '@stripe/ui-extension-sdk/ui'
+import { and, eq } from 'drizzle-orm'
 import { afterEach, beforeEach, expect, test } from 'vitest'
+import { accounts } from '../../../backend/src/db/schema'
 import type { Permissions } from '../../../test/emulator'
 import { arrange } from '../../../test/actions/support'
 import { startHarness, type Harness } from '../../../test/support/harness'
@@ -270,4 +272,40 @@ test('connected: offers editor, segment builder, stages + identity with one Save
     'Ingest key created',
     'Endpoint added',
   ])
+})
+
+test('needs re-auth: the connection says so and links to the OAuth install; sync offers Resync', async () => {
+  const merchant = await h.installMerchant()
+  await h
+    .db()
+    .update(accounts)
+    .set({ status: 'needs_reauth' })
+    .where(and(eq(accounts.accountId, merchant.accountId), eq(accounts.livemode, false)))
+  const { wrapper, update } = renderSettings(appClientFor(h, merchant), merchant.accountId)
+  await settle(update, () => wrapper.findAll(Badge).length > 0, 'the connection badge')
+  expect(wrapper.find(Badge)!.text).toBe('Needs re-authorization')
+  const banner = wrapper.find(Banner, { title: 'Re-authorize Holdfast' })!
+  expect(buttonsIn(banner, 'actions')[0]!.props.href).toBe(
+    `${TEST_API_BASE}/oauth/install?mode=test`
+  )
+  // The API-key alternative is offered too.
+  expect(wrapper.find(TextField, { label: 'Restricted API key' })).not.toBeNull()
+})
+
+test('sync section: health or a reason it is unavailable, and Resync answers either way', async () => {
+  const merchant = await h.installMerchant()
+  const { wrapper, update } = renderSettings(appClientFor(h, merchant), merchant.accountId)
+  await settle(update, () => findButton(wrapper, Button, 'Resync') !== null, 'the sync section')
+  await settle(update, () => !wrapper.text.includes('Loading sync health'), 'sync health')
+  expect(wrapper.text).toMatch(/Last webhook|Sync health is unavailable: \S+/)
+  press(wrapper, Button, 'Resync')
+  await settle(
+    update,
+    () =>
+      host.toasts.some((t) => t.message === 'Resync started') ||
+      wrapper.find(Banner, { title: 'Resync did not start' }) !== null,
+    'the resync answer'
+  )
+  const refusal = wrapper.find(Banner, { title: 'Resync did not start' })
+  if (refusal) expect(String(refusal.props.description).length).toBeGreaterThan(10)
 })

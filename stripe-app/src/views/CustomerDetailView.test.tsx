@@ -355,6 +355,15 @@ test('states: not connected, needs re-auth, unknown customer, backend unreachabl
     'https://holdfast.test/oauth/install?mode=test'
   )
 
+  // Live mode for an account installed only in test mode: not connected, and no test-mode notice.
+  const live = renderCustomer({ accountId: m.accountId, mode: 'live' }, 'cus_x')
+  await settle(
+    live.update,
+    () => live.wrapper.find(Banner, { title: 'Holdfast is not connected' }) !== null,
+    'live mode not connected'
+  )
+  expect(live.wrapper.find(ContextView)!.props.banner).toBeUndefined()
+
   const down = renderCustomer(m, 'cus_x', unreachableClient(m))
   await settle(
     down.update,
