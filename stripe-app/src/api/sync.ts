@@ -17,29 +17,41 @@ export type SyncHealth = {
   lastWebhookAt: string | null
 }
 
-/** Reads the sync health answer defensively: a field we do not know is shown as unknown. */
+type RawObject = {
+  type?: unknown
+  state?: unknown
+  progress?: unknown
+  held?: unknown
+  atStripe?: unknown
+  failures?: { reason?: unknown; retrying?: unknown }[]
+}
+
+/**
+ * GET /api/v1/sync (shape: shared/src/api/sync.ts `SyncHealth`), read defensively so a field the
+ * app does not know yet shows as unknown instead of breaking the settings page.
+ */
 export async function fetchSyncHealth(api: ApiClient): Promise<SyncHealth> {
   const raw = (await api.get<Record<string, unknown>>(routes.sync)) ?? {}
-  const list = Array.isArray(raw.types) ? raw.types : Array.isArray(raw.objects) ? raw.objects : []
-  const types = list.map((t: Record<string, unknown>) => ({
-    type: String(t.type ?? t.objectType ?? 'unknown'),
-    state: String(t.state ?? t.status ?? 'unknown'),
-    progress: typeof t.progress === 'number' ? t.progress : null,
-    held:
-      typeof t.held === 'number' ? t.held : typeof t.countHeld === 'number' ? t.countHeld : null,
-    atStripe:
-      typeof t.atStripe === 'number'
-        ? t.atStripe
-        : typeof t.countAtStripe === 'number'
-          ? t.countAtStripe
-          : null,
-    error: typeof t.error === 'string' ? t.error : typeof t.failure === 'string' ? t.failure : null,
-  }))
+  const list = (Array.isArray(raw.objects) ? raw.objects : []) as RawObject[]
+  const num = (v: unknown) => (typeof v === 'number' ? v : null)
+  const types = list.map((t) => {
+    const failure = (t.failures ?? []).find((f) => typeof f.reason === 'string')
+    return {
+      type: String(t.type ?? 'unknown'),
+      state: String(t.state ?? 'unknown'),
+      progress: num(t.progress),
+      held: num(t.held),
+      atStripe: num(t.atStripe),
+      error: failure ? `${String(failure.reason)}${failure.retrying ? ' (retrying)' : ''}` : null,
+    }
+  })
+  const webhooks = (raw.webhooks ?? {}) as { lastReceivedAt?: unknown }
   return {
-    state: String(raw.state ?? raw.status ?? (types.length ? 'unknown' : 'not_started')),
+    state: String(raw.state ?? 'unknown'),
     types,
-    lastWebhookAt: typeof raw.lastWebhookAt === 'string' ? raw.lastWebhookAt : null,
+    lastWebhookAt: typeof webhooks.lastReceivedAt === 'string' ? webhooks.lastReceivedAt : null,
   }
 }
 
-export const resync = (api: ApiClient) => api.post(routes.resync, {})
+/** A fresh import of existing data (POST /api/v1/sync/import, choice "existing"). */
+export const resync = (api: ApiClient) => api.post(routes.resync, { choice: 'existing' })

@@ -7,12 +7,14 @@ import { Loading } from './PanelStatus'
 
 const BADGE: Record<string, 'positive' | 'warning' | 'negative' | 'neutral' | 'info'> = {
   done: 'positive',
-  succeeded: 'positive',
-  complete: 'positive',
+  importing: 'info',
   running: 'info',
   pending: 'neutral',
+  not_started: 'warning',
+  changes_only: 'neutral',
+  skipped: 'neutral',
+  canceled: 'warning',
   failed: 'negative',
-  error: 'negative',
 }
 
 export function SyncHealthCard({
