@@ -75,9 +75,13 @@ export async function refreshSegmentMemberships(
   const at = sql`cast(${now.toISOString()} as timestamptz)`
 
   // One hash full join of "who matches" against "who is stored" gives both differences and the
-  // count in a single pass; the writes then touch only the changes.
-  const [diff] = rowsOf<{ members: unknown; entered: string[] | null; left: string[] | null }>(
-    await db.execute(sql`
+  // count in a single pass; the writes then touch only the changes. With the default 4 MB of
+  // work_mem a million-member hash spills to disk in batches, so this query gets more.
+  type Diff = { members: unknown; entered: string[] | null; left: string[] | null }
+  const [diff] = await db.transaction(async (tx) => {
+    await tx.execute(sql`set local work_mem = '256MB'`)
+    return rowsOf<Diff>(
+      await tx.execute(sql`
       select count(m.customer_id) as members,
         to_jsonb(array_agg(m.customer_id) filter (where c.customer_id is null)) as entered,
         to_jsonb(array_agg(c.customer_id) filter (where m.customer_id is null)) as left
@@ -89,7 +93,8 @@ export async function refreshSegmentMemberships(
         select sm.customer_id from segment_memberships sm where sm.segment_id = ${seg}
       ) c on c.customer_id = m.customer_id
     `)
-  )
+    )
+  })
   const entered = [...(diff?.entered ?? [])]
   const left = [...(diff?.left ?? [])]
   const members = Number(diff?.members ?? 0)
