@@ -129,3 +129,8 @@ test("another account cannot read or rotate this account's key, and its key reac
   expect((await track({ customerId, event: 'x' }, otherKey)).status).toBe(404)
   expect((await track({ customerId, event: 'x' })).status).toBe(202)
 })
+
+test('after the app is disconnected the key stops working', async () => {
+  expect((await api(h, merchant).post('/api/v1/account/disconnect')).status).toBe(200)
+  expect((await track({ customerId, event: 'x' })).status).toBe(401)
+})

@@ -2,9 +2,9 @@
 // SHA-256 of the key; creating a new one revokes the previous one (rotation), and the key is
 // shown once.
 import { createHash, randomBytes } from 'node:crypto'
-import { and, desc, eq, isNull } from 'drizzle-orm'
+import { and, desc, eq, isNull, ne } from 'drizzle-orm'
 import type { Db } from '../db/client'
-import { ingestKeys } from '../db/schema'
+import { accounts, ingestKeys } from '../db/schema'
 import type { TraitsScope } from '../traits/refresh-traits'
 
 export const hashIngestKey = (key: string) => createHash('sha256').update(key).digest('hex')
@@ -47,11 +47,21 @@ export async function currentIngestKey(db: Db, scope: TraitsScope) {
   return row ?? null
 }
 
-/** The installation a (non-revoked) key belongs to, or null. */
+/** The installation a (non-revoked) key belongs to, or null; none once the app is uninstalled. */
 export async function scopeOfIngestKey(db: Db, key: string): Promise<TraitsScope | null> {
   const [row] = await db
     .select({ accountId: ingestKeys.accountId, livemode: ingestKeys.livemode })
     .from(ingestKeys)
-    .where(and(eq(ingestKeys.keyHash, hashIngestKey(key)), isNull(ingestKeys.revokedAt)))
+    .innerJoin(
+      accounts,
+      and(eq(accounts.accountId, ingestKeys.accountId), eq(accounts.livemode, ingestKeys.livemode))
+    )
+    .where(
+      and(
+        eq(ingestKeys.keyHash, hashIngestKey(key)),
+        isNull(ingestKeys.revokedAt),
+        ne(accounts.status, 'uninstalled')
+      )
+    )
   return row ?? null
 }
