@@ -45,7 +45,7 @@ const renderSubscription = (merchant: { accountId: string }, subscriptionId: str
     object: { id: subscriptionId, object: 'subscription' },
   })
 
-test('a trialing subscription: traits, trial actions only; cancel now with proration', async () => {
+test('a trialing subscription: traits, the actions its status allows; cancel now with proration', async () => {
   const { m, sub } = await arrange(h, { trialDays: 14 })
   const { wrapper, update } = renderSubscription(m, sub.id)
   expect(wrapper).toContainComponent(Spinner)
@@ -57,8 +57,9 @@ test('a trialing subscription: traits, trial actions only; cancel now with prora
     'trialing'
   )
   expect(findButton(wrapper, Button, 'Extend trial')).not.toBeNull()
-  expect(findButton(wrapper, Button, 'Pause collection')).toBeNull()
-  expect(findButton(wrapper, Button, 'Change plan')).toBeNull()
+  // Only what a trialing subscription allows: nothing to resume or reactivate.
+  expect(findButton(wrapper, Button, 'Resume collection')).toBeNull()
+  expect(findButton(wrapper, Button, 'Reactivate')).toBeNull()
 
   press(wrapper, Button, 'Cancel subscription')
   const sheet = () => wrapper.find(FocusView, { title: 'Cancel subscription' })!
