@@ -12,6 +12,9 @@ import {
 } from '@stripe/ui-extension-sdk/ui'
 import type { CustomerSegment, ExplanationNode } from '@holdfast/shared/api/customers'
 import { formatDate } from '../format'
+import { describeRule } from '@holdfast/shared/segments/describe-rule'
+import { RuleCondition } from '@holdfast/shared/segments/rule'
+import { findTraitDefinition } from '@holdfast/shared/traits/catalog'
 
 export function SegmentBadges({ segments }: { segments: CustomerSegment[] }) {
   if (segments.length === 0) {
@@ -49,9 +52,20 @@ export function SegmentBadges({ segments }: { segments: CustomerSegment[] }) {
   )
 }
 
-/** The matched conditions of an explanation, in words ("Subscription status is active"). */
+/** The matched conditions of an explanation, in words ("Subscription status is "active""). */
 export function explain(node: ExplanationNode): string[] {
-  if (node.kind === 'condition') return node.matched ? [node.text] : []
+  if (node.kind === 'condition') return node.matched ? [conditionInWords(node)] : []
   const texts = node.children.flatMap(explain)
   return texts.length ? texts : ['Matches every customer']
+}
+
+function conditionInWords(node: Extract<ExplanationNode, { kind: 'condition' }>): string {
+  const parsed = RuleCondition.safeParse({ trait: node.trait, op: node.op, value: node.value })
+  const words = parsed.success ? describeRule(parsed.data) : node.text
+  const definition = findTraitDefinition(node.trait)
+  if (node.actual === null || definition?.type === 'date' || typeof node.actual === 'boolean')
+    return words
+  return parsed.success && !words.includes(String(node.actual))
+    ? `${words} (${String(node.actual)})`
+    : words
 }

@@ -88,7 +88,7 @@ test('a paying customer: stage, MRR, renewal, explained segments, grouped traits
 
   // Each segment badge carries why the customer is in it.
   const why = wrapper.find(ListItem, { title: 'Active subscribers' })!
-  expect(String(why.props.secondaryTitle)).toContain('subscription.status')
+  expect(why.props.secondaryTitle).toBe('Subscription status is "active"')
   const tooltips = wrapper.findAll(Tooltip).map((t) => t.text)
   expect(tooltips).toContain(why.props.secondaryTitle)
 
