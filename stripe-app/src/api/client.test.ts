@@ -16,7 +16,7 @@ afterEach(() => h.close())
 const viaApp = (h: Harness) => async (url: string, init: RequestInit) =>
   h.app.request(new URL(url).pathname, init)
 
-test('a signed request reaches the caller's own account', async () => {
+test("a signed request reaches the caller's own account", async () => {
   const m = await h.installMerchant()
   const account = await appClientFor(h, m).get<{ accountId: string; status: string }>(
     '/api/v1/account'
