@@ -1,0 +1,83 @@
+// Each action spec sends a body the backend's contract accepts, and its toasts fit Stripe's limit.
+import { describe, expect, test } from 'vitest'
+import {
+  ApplyDiscountRequest,
+  CancelRequest,
+  ChangePlanRequest,
+  ExtendTrialRequest,
+  PauseCollectionRequest,
+  ReactivateRequest,
+  ResumeCollectionRequest,
+} from '@holdfast/shared/api/actions'
+import { ACTION_SPECS, initialValues, specFor, type ActionKind, type Values } from './specs'
+
+const CONTRACT: Record<ActionKind, { safeParse(v: unknown): { success: boolean } }> = {
+  pause_collection: PauseCollectionRequest,
+  resume_collection: ResumeCollectionRequest,
+  apply_discount: ApplyDiscountRequest,
+  change_plan: ChangePlanRequest,
+  cancel: CancelRequest,
+  reactivate: ReactivateRequest,
+  extend_trial: ExtendTrialRequest,
+}
+
+const OFFER = '7f1f7c5e-3d2a-4d52-9a0f-0c1e2d3f4a5b'
+
+test.each(Object.values(ACTION_SPECS).map((s) => [s.kind, s]))(
+  '%s: toasts fit in 30 characters',
+  (_, spec) => {
+    expect(spec.toast.length).toBeLessThanOrEqual(30)
+    expect(`${spec.title} failed`.slice(0, 30).length).toBeLessThanOrEqual(30)
+  }
+)
+
+describe('bodies the backend accepts', () => {
+  const cases: [ActionKind, Values][] = [
+    ['pause_collection', {}],
+    ['pause_collection', { behavior: 'void', months: '3' }],
+    ['pause_collection', { offerId: OFFER }],
+    ['resume_collection', {}],
+    ['apply_discount', { couponId: 'SUMMER' }],
+    ['apply_discount', { promotionCode: 'WELCOME10' }],
+    ['apply_discount', { offerId: OFFER }],
+    ['change_plan', { priceId: 'price_123', prorationBehavior: 'always_invoice' }],
+    ['change_plan', { offerId: OFFER }],
+    ['cancel', {}],
+    ['cancel', { when: 'now', prorate: 'true', invoiceNow: 'false', reason: 'unused' }],
+    ['cancel', { when: 'period_end', comment: ' too pricey ' }],
+    ['reactivate', {}],
+    ['extend_trial', {}],
+    ['extend_trial', { days: '14' }],
+    ['extend_trial', { offerId: OFFER }],
+  ]
+  test.each(cases)('%s %j', (kind, values) => {
+    const spec = ACTION_SPECS[kind]
+    const body = spec.body({ ...initialValues(spec), ...values })
+    expect(typeof body, String(body)).toBe('object')
+    expect(CONTRACT[kind].safeParse({ ...(body as object), clientKey: 'k1' }).success).toBe(true)
+  })
+})
+
+test.each([
+  ['apply_discount', {}, 'Pick an offer, or enter a coupon id or promotion code.'],
+  [
+    'apply_discount',
+    { couponId: 'A', promotionCode: 'B' },
+    'Give a coupon or a promotion code, not both.',
+  ],
+  ['change_plan', {}, 'Pick an offer or enter the new price id (price_…).'],
+  ['pause_collection', { months: 'two' }, 'Enter the pause length as whole months.'],
+  ['extend_trial', { days: '' }, 'Enter the number of extra days (1 to 730).'],
+] as [ActionKind, Values, string][])(
+  '%s %j is refused before sending: %s',
+  (kind, values, message) => {
+    const spec = ACTION_SPECS[kind]
+    expect(spec.body({ ...initialValues(spec), ...values })).toBe(message)
+  }
+)
+
+test('the profile kinds apply_coupon and switch_price open the discount and plan sheets', () => {
+  expect(specFor('apply_coupon')?.kind).toBe('apply_discount')
+  expect(specFor('switch_price')?.kind).toBe('change_plan')
+  expect(specFor('nonsense')).toBeUndefined()
+})
