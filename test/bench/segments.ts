@@ -226,6 +226,12 @@ try {
   console.log(
     `GET /api/v1/customers/:id (in-process app, 2,000 requests): p50 ${f(pct(profileTimes, 50))} ms, p99 ${f(pct(profileTimes, 99))} ms`
   )
+  const listStart = process.hrtime.bigint()
+  const list = await app.request('/api/v1/segments', { headers })
+  await list.text()
+  console.log(
+    `GET /api/v1/segments (counts and MRR per currency over all members): ${f(ms(listStart))} ms`
+  )
   console.log(
     `targets: full ≤ 10 s (per segment: first fill ${f(firstFill)} s, steady ${f(steady)} s, 1% churn ${f(churn)} s); incremental ≤ 5 ms; profile p99 ≤ 15 ms`
   )

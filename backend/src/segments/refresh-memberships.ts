@@ -35,8 +35,9 @@ export async function ensurePredefinedSegments(db: Db, scope: TraitsScope): Prom
 
 export type MembershipRefresh = { entered: string[]; left: string[]; members: number }
 
-/** Entered customers get their explanation stored when there are at most this many at once. */
-const EXPLAIN_ON_ENTRY_LIMIT = 20_000
+/** Entered customers get their explanation stored when at most this many enter at once (bulk
+ * entries are explained live by the customer profile, which evaluates rules on current traits). */
+const EXPLAIN_ON_ENTRY_LIMIT = 2_000
 
 /**
  * Full recompute of one segment (after a rule change, or the periodic sweep for relative dates),

@@ -33,9 +33,27 @@ export async function loadCustomerProfile(
 ): Promise<CustomerProfile> {
   const { db } = deps
   const now = deps.now()
-  let row = await readTraits(db, scope, customerId)
+  // Everything in one round of parallel queries; the traits row is missing only for a customer
+  // synced but never computed, which is then computed and read again.
+  const subscriptionsQuery = db
+    .select({ id: stripeSubscriptions.id, data: stripeSubscriptions.data })
+    .from(stripeSubscriptions)
+    .where(
+      and(
+        eq(stripeSubscriptions.accountId, scope.accountId),
+        eq(stripeSubscriptions.livemode, scope.livemode),
+        eq(stripeSubscriptions.customerId, customerId)
+      )
+    )
+  const [firstRow, firstSegments, timeline, subscriptions] = await Promise.all([
+    readTraits(db, scope, customerId),
+    loadSegmentsWithMembership(db, scope, customerId),
+    readTimeline(db, scope, customerId, page),
+    subscriptionsQuery,
+  ])
+  let row = firstRow
+  let allSegments = firstSegments
   if (!row) {
-    // Synced but never computed (e.g. imported before this ran): compute it now.
     const [synced] = await db
       .select({ id: stripeCustomers.id })
       .from(stripeCustomers)
@@ -46,39 +64,15 @@ export async function loadCustomerProfile(
           eq(stripeCustomers.id, customerId)
         )
       )
-    if (synced) await refreshCustomer(deps, scope, customerId)
-    row = await readTraits(db, scope, customerId)
+    if (!synced) throw new AppError('not_found', `No synced customer ${customerId} here`)
+    await refreshCustomer(deps, scope, customerId)
+    ;[row, allSegments] = await Promise.all([
+      readTraits(db, scope, customerId),
+      loadSegmentsWithMembership(db, scope, customerId),
+    ])
     if (!row) throw new AppError('not_found', `No synced customer ${customerId} here`)
   }
   const traits = row.traits as Traits
-  const scoped = <T extends { accountId: unknown; livemode: unknown; customerId: unknown }>(
-    t: T
-  ) => [
-    eq(t.accountId as never, scope.accountId),
-    eq(t.livemode as never, scope.livemode),
-    eq(t.customerId as never, customerId),
-  ]
-  const [allSegments, memberships, stageRows, timeline, subscriptions] = await Promise.all([
-    loadSegmentsWithHidden(db, scope),
-    db
-      .select({ segmentId: segmentMemberships.segmentId, enteredAt: segmentMemberships.enteredAt })
-      .from(segmentMemberships)
-      .where(and(...scoped(segmentMemberships))),
-    db
-      .select({ stage: customerStages.stage, since: customerStages.since })
-      .from(customerStages)
-      .where(and(...scoped(customerStages))),
-    readTimeline(db, scope, customerId, page),
-    db
-      .select({
-        id: stripeSubscriptions.id,
-        status: stripeSubscriptions.status,
-        data: stripeSubscriptions.data,
-      })
-      .from(stripeSubscriptions)
-      .where(and(...scoped(stripeSubscriptions))),
-  ])
-  const enteredAt = new Map(memberships.map((m) => [m.segmentId, m.enteredAt]))
   const memberOf = allSegments.flatMap((s) => {
     if (s.hidden) return []
     const rule = SegmentRule.safeParse(s.rule)
@@ -90,20 +84,19 @@ export async function loadCustomerProfile(
         id: s.id,
         name: s.name,
         predefinedKey: s.predefinedKey,
-        enteredAt: enteredAt.get(s.id)?.toISOString() ?? null,
+        enteredAt: s.enteredAt?.toISOString() ?? null,
         explanation: result.explanation,
       },
     ]
   })
-  const stage = stageRows[0]
   return {
     customerId,
     computedAt: row.computedAt.toISOString(),
     traits: groupTraits(traits),
     segments: memberOf,
     stage: {
-      stage: LifecycleStage.catch('none').parse(stage?.stage),
-      since: stage?.since.toISOString() ?? null,
+      stage: LifecycleStage.catch('none').parse(row.stage),
+      since: row.since?.toISOString() ?? null,
     },
     timeline,
     actions: availableActions(subscriptions, now),
@@ -112,8 +105,21 @@ export async function loadCustomerProfile(
 
 async function readTraits(db: Db, scope: TraitsScope, customerId: string) {
   const [row] = await db
-    .select({ traits: customerTraits.traits, computedAt: customerTraits.computedAt })
+    .select({
+      traits: customerTraits.traits,
+      computedAt: customerTraits.computedAt,
+      stage: customerStages.stage,
+      since: customerStages.since,
+    })
     .from(customerTraits)
+    .leftJoin(
+      customerStages,
+      and(
+        eq(customerStages.accountId, customerTraits.accountId),
+        eq(customerStages.livemode, customerTraits.livemode),
+        eq(customerStages.customerId, customerTraits.customerId)
+      )
+    )
     .where(
       and(
         eq(customerTraits.accountId, scope.accountId),
@@ -124,7 +130,8 @@ async function readTraits(db: Db, scope: TraitsScope, customerId: string) {
   return row
 }
 
-async function loadSegmentsWithHidden(db: Db, scope: TraitsScope) {
+/** The scope's segments (seeded on first use), each with when this customer entered it. */
+async function loadSegmentsWithMembership(db: Db, scope: TraitsScope, customerId: string) {
   const read = () =>
     db
       .select({
@@ -133,8 +140,16 @@ async function loadSegmentsWithHidden(db: Db, scope: TraitsScope) {
         rule: segments.rule,
         hidden: segments.hidden,
         predefinedKey: segments.predefinedKey,
+        enteredAt: segmentMemberships.enteredAt,
       })
       .from(segments)
+      .leftJoin(
+        segmentMemberships,
+        and(
+          eq(segmentMemberships.segmentId, segments.id),
+          eq(segmentMemberships.customerId, customerId)
+        )
+      )
       .where(and(eq(segments.accountId, scope.accountId), eq(segments.livemode, scope.livemode)))
   const rows = await read()
   if (rows.length > 0) return rows
