@@ -2,8 +2,16 @@
 // stripe-app/ adds @stripe/ui-extension-tools' rules on top (see the block below).
 import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
-// Not hoisted: npm keeps @stripe/ui-extension-tools inside the stripe-app workspace.
-import stripeUiExtension from './stripe-app/node_modules/@stripe/ui-extension-tools/eslint.config.ui-extension.mjs'
+import { createRequire } from 'node:module'
+import { pathToFileURL } from 'node:url'
+
+// @stripe/ui-extension-tools is a stripe-app dependency (npm may keep it inside that workspace):
+// resolve it from there rather than from the root.
+const fromStripeApp = createRequire(new URL('./stripe-app/package.json', import.meta.url))
+const { default: stripeUiExtension } = await import(
+  pathToFileURL(fromStripeApp.resolve('@stripe/ui-extension-tools/eslint.config.ui-extension.mjs'))
+    .href
+)
 
 // Stripe's UI-extension presets (React, hooks, SDK components only), scoped to the app's views.
 const stripeAppFiles = ['stripe-app/src/**/*.{ts,tsx}', 'src/views/**/*.tsx']
