@@ -8,6 +8,7 @@ import {
   segmentMemberships,
   segments,
   stripeSubscriptions,
+  syncRuns,
 } from '../../backend/src/db/schema'
 import type { Harness } from '../support/harness'
 import { extensionHeaders, type Merchant as Signer } from '../support/signing'
@@ -42,6 +43,19 @@ export async function arrange(
 ): Promise<Arranged> {
   const installed = await h.installMerchant({ mode: options.mode, accountId: options.accountId })
   const m: Merchant = { ...installed, mode: installed.mode ?? 'test' }
+  // Let the install's import finish first: a row it writes is not refreshed into traits, and the
+  // webhook for the same state is then stale, so traits could lag behind (see the report).
+  await waitFor(
+    async () => {
+      const runs = await h
+        .db()
+        .select({ state: syncRuns.state })
+        .from(syncRuns)
+        .where(and(eq(syncRuns.accountId, m.accountId), eq(syncRuns.livemode, m.livemode)))
+      return runs.length > 0 && runs.every((r) => r.state === 'done' || r.state === 'failed')
+    },
+    { what: 'the initial import', timeoutMs: 30_000 }
+  )
   const stripe = h.stripeAs(m.accountId, m.mode)
   const product = await stripe.products.create({ name: 'Pro' })
   const price = await stripe.prices.create({
@@ -69,9 +83,11 @@ export async function arrange(
   })
   const expected = options.trialDays ? 'trialing' : 'active'
   await waitForLocal(h, m, sub.id, (s) => s.status === expected, `${sub.id} ${expected} locally`)
-  await waitFor(async () => (await traitsOf(h, m, customer.id)) !== null, {
-    what: 'traits of the customer',
-  })
+  // Traits and segment memberships are refreshed together, after the row: wait for both.
+  await waitFor(
+    async () => (await traitsOf(h, m, customer.id))?.['subscription.status'] === expected,
+    { what: `traits of ${customer.id} with a ${expected} subscription`, timeoutMs: 30_000 }
+  )
   return { m, stripe, product, price, bigger, customer, sub }
 }
 
@@ -108,7 +124,7 @@ export async function waitForLocal(
       const s = await localSub(h, m, id)
       return !!s && check(s)
     },
-    { what }
+    { what, timeoutMs: 30_000 }
   )
 }
 
