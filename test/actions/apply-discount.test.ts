@@ -124,6 +124,8 @@ test('Stripe errors surface with Stripe message (unknown coupon → 422); unknow
   expect(res.body.error.message).toMatch(/No such coupon: 'NOPE'/)
   const [run] = await runsOf(h, m)
   expect(run).toMatchObject({ state: 'failed', error: res.body.error.message })
+  expect(res.body.error.actionId).toBe(run!.id)
+  expect(res.body.error.stripeRequestId).toBe(run!.stripeRequestId)
   const code = await h.as(m).post(`/api/v1/subscriptions/${sub.id}/apply-discount`, {
     clientKey: 'e2',
     promotionCode: 'NOTACODE',

@@ -227,7 +227,11 @@ async function execute(
   } catch (err) {
     const described = describeStripeError(err)
     if (!described) throw err // not Stripe's answer: the run stays pending; a retry resumes it
-    const appError = toAppError(err)
+    const stripeError = toAppError(err)
+    const appError = new AppError(stripeError.code, stripeError.message, {
+      ...stripeError.details,
+      actionId: run.id,
+    })
     const failure: StoredFailure = {
       error: { code: appError.code, message: appError.message, details: appError.details },
     }
