@@ -112,6 +112,15 @@ describe('day 0, kept by webhooks alone', () => {
   ])('%s', (key, expected) => {
     expect(now[key]).toEqual(expected)
   })
+  test('the list gives counts and MRR per currency', async () => {
+    const list = await api(h, merchant).get('/api/v1/segments')
+    const byKey = Object.fromEntries(
+      list.body.segments.map((s: { predefinedKey: string }) => [s.predefinedKey, s])
+    )
+    expect(byKey.active_subscribers).toMatchObject({ members: 1, mrr: { eur: 4900 } })
+    expect(byKey.customers).toMatchObject({ members: 2, mrr: { eur: 9800 } })
+    expect(byKey.current_trials).toMatchObject({ members: 2, mrr: {} })
+  })
   test('a full recompute finds nothing to change', async () => {
     const changes = await recomputeAllSegments(h.deps, merchant)
     for (const change of Object.values(changes)) {

@@ -64,27 +64,37 @@ export async function listSegments(
     .from(segments)
     .where(and(eq(segments.accountId, scope.accountId), eq(segments.livemode, scope.livemode)))
     .orderBy(sql`${segments.predefinedKey} is null`, asc(segments.createdAt), asc(segments.name))
-  const totals = rowsOf<{
-    segment_id: string
-    members: unknown
-    mrr: Record<string, unknown> | null
-  }>(
-    await db.execute(sql`
-      select sm.segment_id, count(*) as members,
-        (select jsonb_object_agg(k, v) from (
-           select substr(e.key, 5) as k, sum((e.value)::numeric) as v
-           from segment_memberships sm2
-           join customer_traits ct2 on ct2.account_id = sm2.account_id
-             and ct2.livemode = sm2.livemode and ct2.customer_id = sm2.customer_id
-           cross join lateral jsonb_each(ct2.traits) e
-           where sm2.segment_id = sm.segment_id and e.key like 'mrr.%'
-             and jsonb_typeof(e.value) = 'number'
-           group by 1) m) as mrr
-      from segment_memberships sm
+  // Each customer's MRR entries are read once (a JSON path picks only the `mrr.*` keys), then
+  // summed per segment through the memberships.
+  const [counts, sums] = await Promise.all([
+    db.execute(sql`
+      select segment_id::text, count(*) as members from segment_memberships
+      where account_id = ${scope.accountId} and livemode = ${scope.livemode}
+      group by segment_id
+    `),
+    db.execute(sql`
+      with cm as materialized (
+        select ct.customer_id, substr(kv ->> 'key', 5) as currency, (kv ->> 'value')::numeric as amount
+        from customer_traits ct,
+          jsonb_path_query(ct.traits, '$.keyvalue() ? (@.key starts with "mrr." && @.value.type() == "number")') kv
+        where ct.account_id = ${scope.accountId} and ct.livemode = ${scope.livemode}
+      )
+      select sm.segment_id::text, cm.currency, sum(cm.amount) as amount
+      from segment_memberships sm join cm on cm.customer_id = sm.customer_id
       where sm.account_id = ${scope.accountId} and sm.livemode = ${scope.livemode}
-      group by sm.segment_id
-    `)
-  )
+      group by 1, 2
+    `),
+  ])
+  const mrrBySegment = new Map<string, Record<string, unknown>>()
+  for (const r of rowsOf<{ segment_id: string; currency: string; amount: unknown }>(sums)) {
+    const entry = mrrBySegment.get(r.segment_id) ?? {}
+    entry[r.currency] = r.amount
+    mrrBySegment.set(r.segment_id, entry)
+  }
+  const totals = rowsOf<{ segment_id: string; members: unknown }>(counts).map((c) => ({
+    ...c,
+    mrr: mrrBySegment.get(c.segment_id) ?? null,
+  }))
   const byId = new Map(totals.map((t) => [t.segment_id, t]))
   return rows
     .filter((r) => includeHidden || !r.hidden)
