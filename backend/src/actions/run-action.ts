@@ -268,7 +268,15 @@ async function execute(
       eventId: null,
       replaceSameSecond: true,
     })
-  await spec.afterStripe?.({ stripe, scope, sub })
+  try {
+    await spec.afterStripe?.({ stripe, scope, sub })
+  } catch (err) {
+    // Extra reads only speed the local copy up; the webhooks bring the same objects shortly.
+    deps.log.warn('after-action fetch failed', {
+      actionId: run.id,
+      err: describeStripeError(err) ?? String(err),
+    })
+  }
   const facts = subscriptionFacts(sub)
   await refreshAfterAction(deps, scope, facts.customerId)
 
