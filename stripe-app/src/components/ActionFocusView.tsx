@@ -15,7 +15,7 @@ import {
   Select,
   TextField,
 } from '@stripe/ui-extension-sdk/ui'
-import { showToast } from '@stripe/ui-extension-sdk/utils'
+import { toast } from '../host'
 import { ActionResult, ChangePlanPreview } from '@holdfast/shared/api/actions'
 import { OfferList, type Offer } from '@holdfast/shared/api/offers'
 import { describeError, type ApiClient } from '../api/client'
@@ -53,18 +53,27 @@ export function ActionFocusView({
   const [error, setError] = useState<string | null>(null)
   const [clientKey, setClientKey] = useState('')
 
-  // A fresh form (and idempotency key) each time an action is opened.
+  // A fresh form (and idempotency key) each time an action is opened. Reset during render, not in
+  // an effect, so no input typed right after opening can be wiped by a late reset.
+  const openKey = spec && target ? `${spec.kind}:${target.subscriptionId}` : null
+  const [formFor, setFormFor] = useState<string | null>(null)
+  if (openKey !== formFor) {
+    setFormFor(openKey)
+    if (spec && target) {
+      setValues(initialValues(spec))
+      setDirty(false)
+      setPreview({ kind: 'none' })
+      setPending(false)
+      setError(null)
+      setClientKey(
+        `${target.subscriptionId}:${spec.kind}:${Date.now()}:${Math.random().toString(36).slice(2)}`
+      )
+    }
+  }
+
+  // The offers that can stand in for this action's parameters.
   useEffect(() => {
-    if (!spec || !target) return
-    setValues(initialValues(spec))
-    setDirty(false)
-    setPreview({ kind: 'none' })
-    setPending(false)
-    setError(null)
-    setClientKey(
-      `${target.subscriptionId}:${spec.kind}:${Date.now()}:${Math.random().toString(36).slice(2)}`
-    )
-    if (!spec.offerKinds) {
+    if (!spec?.offerKinds) {
       setOffers([])
       return
     }
@@ -82,7 +91,7 @@ export function ActionFocusView({
     return () => {
       current = false
     }
-  }, [api, spec, target])
+  }, [api, spec, openKey])
 
   const update = useCallback((name: string, value: string) => {
     setValues((v) => ({ ...v, [name]: value }))
@@ -134,10 +143,10 @@ export function ActionFocusView({
     } catch (err) {
       setPending(false)
       setError(describeError(err))
-      void showToast(`${spec.title} failed`.slice(0, 30), { type: 'caution' })
+      toast(`${spec.title} failed`, 'caution')
       return
     }
-    void showToast(spec.toast, { type: 'success' })
+    toast(spec.toast, 'success')
     await onDone()
     setPending(false)
     onClose()

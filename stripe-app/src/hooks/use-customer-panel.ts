@@ -2,7 +2,7 @@
 // available actions) and the action FocusView that is open, if any.
 import { useCallback, useState } from 'react'
 import type { ExtensionContextValue } from '@stripe/ui-extension-sdk/context'
-import { useRefreshDashboardData } from '@stripe/ui-extension-sdk/context'
+import { useRefreshDashboard } from '../host'
 import { CustomerProfile } from '@holdfast/shared/api/customers'
 import { useApi } from '../api/provider'
 import { routes } from '../api/routes'
@@ -19,11 +19,11 @@ export function useCustomerPanel(context: ExtensionContextValue) {
     'Holdfast has no data for this customer yet: the import may still be running.'
   )
   const [action, setAction] = useState<ActionTarget | null>(null)
-  const refreshDashboard = useRefreshDashboardData()
+  const refreshDashboard = useRefreshDashboard()
   const { refresh } = panel
   const onActionDone = useCallback(async () => {
     await refresh()
-    void Promise.resolve(refreshDashboard()).catch(() => {})
+    refreshDashboard()
   }, [refresh, refreshDashboard])
   return {
     ...panel,

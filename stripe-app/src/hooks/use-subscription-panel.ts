@@ -2,7 +2,7 @@
 // (the customer profile lists them per subscription).
 import { useCallback, useState } from 'react'
 import type { ExtensionContextValue } from '@stripe/ui-extension-sdk/context'
-import { useRefreshDashboardData } from '@stripe/ui-extension-sdk/context'
+import { useRefreshDashboard } from '../host'
 import { CustomerProfile, SubscriptionTraits } from '@holdfast/shared/api/customers'
 import { useApi } from '../api/provider'
 import { routes } from '../api/routes'
@@ -26,11 +26,11 @@ export function useSubscriptionPanel(context: ExtensionContextValue) {
     'Holdfast has not synced this subscription yet: the import may still be running.'
   )
   const [action, setAction] = useState<ActionTarget | null>(null)
-  const refreshDashboard = useRefreshDashboardData()
+  const refreshDashboard = useRefreshDashboard()
   const { refresh } = panel
   const onActionDone = useCallback(async () => {
     await refresh()
-    void Promise.resolve(refreshDashboard()).catch(() => {})
+    refreshDashboard()
   }, [refresh, refreshDashboard])
   return {
     ...panel,

@@ -12,7 +12,7 @@ import {
   PropertyListItem,
   TextField,
 } from '@stripe/ui-extension-sdk/ui'
-import { showToast } from '@stripe/ui-extension-sdk/utils'
+import { toast } from '../../host'
 import type { ExtensionContextValue } from '@stripe/ui-extension-sdk/context'
 import { accountApi, type Account, type ApiKeyCheck } from '../../api/account'
 import { describeError, type ApiClient } from '../../api/client'
@@ -123,7 +123,7 @@ function ApiKeyForm({
     setBusy('save')
     try {
       await accountApi.saveKey(api, key.trim())
-      void showToast('API key saved', { type: 'success' })
+      toast('API key saved', 'success')
       setResult(null)
       setBusy(null)
       await onSaved()
@@ -207,7 +207,7 @@ function Disconnect({
       setError(describeError(err))
       return
     }
-    void showToast('Holdfast disconnected', { type: 'success' })
+    toast('Holdfast disconnected', 'success')
     setPending(false)
     setShown(false)
     await onDone()

@@ -1,7 +1,7 @@
 // The ingest key your product uses to call POST /v1/track: create or rotate; shown once.
 import { useState } from 'react'
 import { Banner, Box, Button, Inline, TextField } from '@stripe/ui-extension-sdk/ui'
-import { showToast } from '@stripe/ui-extension-sdk/utils'
+import { toast } from '../../host'
 import { IngestKeyCreated, IngestKeyStatus } from '@holdfast/shared/api/stages'
 import { describeError, type ApiClient } from '../../api/client'
 import { routes } from '../../api/routes'
@@ -24,7 +24,7 @@ export function IngestKeySection({ api }: { api: ApiClient }) {
       const key = await api.post(routes.ingestKey, {}, { schema: IngestKeyCreated })
       setCreated(key.key)
       setConfirming(false)
-      void showToast('Ingest key created', { type: 'success' })
+      toast('Ingest key created', 'success')
       await status.reload()
     } catch (err) {
       setError(describeError(err))

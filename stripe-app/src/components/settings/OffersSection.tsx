@@ -10,7 +10,7 @@ import {
   Select,
   TextField,
 } from '@stripe/ui-extension-sdk/ui'
-import { showToast } from '@stripe/ui-extension-sdk/utils'
+import { toast } from '../../host'
 import { CreateOfferRequest, Offer, OfferList } from '@holdfast/shared/api/offers'
 import { describeError, type ApiClient } from '../../api/client'
 import { routes } from '../../api/routes'
@@ -94,7 +94,7 @@ export function OffersSection({ api }: { api: ApiClient }) {
     setPending('create')
     try {
       await api.post(routes.offers, parsed.data, { schema: Offer })
-      void showToast('Offer created', { type: 'success' })
+      toast('Offer created', 'success')
       await offers.reload()
     } catch (err) {
       setError(describeError(err))
@@ -107,7 +107,7 @@ export function OffersSection({ api }: { api: ApiClient }) {
     setError(null)
     try {
       await api.delete(routes.offer(id), { schema: Offer })
-      void showToast('Offer archived', { type: 'success' })
+      toast('Offer archived', 'success')
       await offers.reload()
     } catch (err) {
       setError(describeError(err))

@@ -11,7 +11,7 @@ import {
   Select,
   TextField,
 } from '@stripe/ui-extension-sdk/ui'
-import { showToast } from '@stripe/ui-extension-sdk/utils'
+import { toast } from '../../host'
 import { SegmentCreate, SegmentList, SegmentSummary } from '@holdfast/shared/api/segments'
 import { OPS_BY_TYPE, checkRule, type RuleOp } from '@holdfast/shared/segments/rule'
 import { TRAIT_CATALOG, findTraitDefinition } from '@holdfast/shared/traits/catalog'
@@ -57,7 +57,7 @@ export function SegmentBuilder({ api }: { api: ApiClient }) {
     setPending('create')
     try {
       await api.post(routes.segments, input.data, { schema: SegmentSummary })
-      void showToast('Segment created', { type: 'success' })
+      toast('Segment created', 'success')
       await segments.reload()
     } catch (err) {
       setError(describeError(err))
@@ -70,7 +70,7 @@ export function SegmentBuilder({ api }: { api: ApiClient }) {
     setError(null)
     try {
       await api.delete(routes.segment(id))
-      void showToast('Segment deleted', { type: 'success' })
+      toast('Segment deleted', 'success')
       await segments.reload()
     } catch (err) {
       setError(describeError(err))

@@ -1,7 +1,7 @@
 // Sync progress per object type, with Resync (a fresh import from Stripe).
 import { useState } from 'react'
 import { Banner, Box, Button } from '@stripe/ui-extension-sdk/ui'
-import { showToast } from '@stripe/ui-extension-sdk/utils'
+import { toast } from '../../host'
 import { describeError, type ApiClient } from '../../api/client'
 import { fetchSyncHealth, resync } from '../../api/sync'
 import { useLoad } from '../../hooks/use-load'
@@ -18,7 +18,7 @@ export function SyncSection({ api }: { api: ApiClient }) {
     setError(null)
     try {
       await resync(api)
-      void showToast('Resync started', { type: 'success' })
+      toast('Resync started', 'success')
       await sync.reload()
     } catch (err) {
       setError(describeError(err))

@@ -11,7 +11,7 @@ import {
   ListItem,
   TextField,
 } from '@stripe/ui-extension-sdk/ui'
-import { showToast } from '@stripe/ui-extension-sdk/utils'
+import { toast } from '../../host'
 import {
   OUTBOUND_EVENT_TYPES,
   OutboundEndpoint,
@@ -48,7 +48,7 @@ export function WebhooksSection({ api }: { api: ApiClient }) {
         schema: OutboundEndpointCreated,
       })
       setSecret(created.secret)
-      void showToast('Endpoint added', { type: 'success' })
+      toast('Endpoint added', 'success')
       await list.reload()
     } catch (err) {
       setError(describeError(err))
@@ -61,7 +61,7 @@ export function WebhooksSection({ api }: { api: ApiClient }) {
     setError(null)
     try {
       await api.delete(routes.webhook(id))
-      void showToast('Endpoint removed', { type: 'success' })
+      toast('Endpoint removed', 'success')
       await list.reload()
     } catch (err) {
       setError(describeError(err))
