@@ -2,7 +2,7 @@
 // preview, Cancel, and a confirm that shows a pending state. Nothing changes at Stripe before the
 // confirm. The FocusView stays mounted and is toggled with `shown`, as Stripe's docs require.
 // @see https://docs.stripe.com/stripe-apps/components/focusview
-import { useCallback, useEffect, useState } from 'react'
+import { useCallback, useEffect, useRef, useState } from 'react'
 import {
   Banner,
   Box,
@@ -52,6 +52,7 @@ export function ActionFocusView({
   const [pending, setPending] = useState(false)
   const [error, setError] = useState<string | null>(null)
   const [clientKey, setClientKey] = useState('')
+  const inFlight = useRef(false)
 
   // A fresh form (and idempotency key) each time an action is opened. Reset during render, not in
   // an effect, so no input typed right after opening can be wiped by a late reset.
@@ -121,11 +122,13 @@ export function ActionFocusView({
   }
 
   async function confirm() {
-    if (!spec || !target) return
+    if (!spec || !target || inFlight.current) return
     if (typeof built === 'string') {
       setError(built)
       return
     }
+    // A second press before the pending state renders must not send again.
+    inFlight.current = true
     setPending(true)
     setError(null)
     const body = {
@@ -141,6 +144,7 @@ export function ActionFocusView({
         schema: ActionResult,
       })
     } catch (err) {
+      inFlight.current = false
       setPending(false)
       setError(describeError(err))
       toast(`${spec.title} failed`, 'caution')
@@ -148,6 +152,7 @@ export function ActionFocusView({
     }
     toast(spec.toast, 'success')
     await onDone()
+    inFlight.current = false
     setPending(false)
     onClose()
   }

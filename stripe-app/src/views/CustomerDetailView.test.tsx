@@ -133,7 +133,10 @@ test('pause collection: open, fill, confirm with a pending state, toast, refresh
   await update()
   expect(sheet().props.confirmCloseMessages).toBeTruthy()
 
-  pressIn(sheet(), 'primaryAction', 'Pause collection')
+  // A double click: the second press (before the pending state renders) sends nothing.
+  const click = buttonsIn(sheet(), 'primaryAction')[0]!.props.onPress as () => void
+  click()
+  click()
   await update()
   const confirm = buttonsIn(sheet(), 'primaryAction')[0]!
   expect(confirm.props).toMatchObject({ pending: true, disabled: true })
@@ -143,6 +146,8 @@ test('pause collection: open, fill, confirm with a pending state, toast, refresh
   await settle(update, () => host.toasts.length > 0, 'the toast')
   expect(host.toasts).toEqual([{ message: 'Collection paused', type: 'success' }])
   expect(emulatorSub(h, m, sub.id).pause_collection?.behavior).toBe('void')
+  const runs = await h.as(m).get(`/api/v1/actions?subscriptionId=${sub.id}`)
+  expect(runs.body.data.map((r: { kind: string }) => r.kind)).toEqual(['pause_collection'])
 
   await settle(update, () => wrapper.find(FocusView)?.props.shown === false, 'the sheet closing')
   expect(value(wrapper, 'Payment collection paused')).toBe('void')
