@@ -186,7 +186,10 @@ export async function refreshCustomerTraits(
   )
   const [data, [existing]] = await Promise.all([
     loadStripeCustomerData(db, scope, customerId),
-    db.select({ lastActivityAt: customerTraits.lastActivityAt }).from(customerTraits).where(key),
+    db
+      .select({ lastActivityAt: customerTraits.lastActivityAt, traits: customerTraits.traits })
+      .from(customerTraits)
+      .where(key),
   ])
   if (!data) {
     await db.delete(customerTraits).where(key)
@@ -202,6 +205,9 @@ export async function refreshCustomerTraits(
     now,
     options
   )
+  // Most events change nothing a trait shows (an invoice finalized, metadata rewritten as it
+  // was): then there is nothing to write, and the refresh stays read-only (no WAL flush).
+  if (existing && sameTraits(existing.traits as Traits, traits)) return traits
   await db
     .insert(customerTraits)
     .values({ ...scope, customerId, traits, computedAt: now })
@@ -210,4 +216,11 @@ export async function refreshCustomerTraits(
       set: { traits, computedAt: now },
     })
   return traits
+}
+
+/** Flat objects of primitives, compared regardless of key order (jsonb reorders keys). */
+function sameTraits(a: Traits, b: Traits): boolean {
+  const keys = Object.keys(b)
+  if (Object.keys(a).length !== keys.length) return false
+  return keys.every((k) => Object.prototype.hasOwnProperty.call(a, k) && a[k] === b[k])
 }
