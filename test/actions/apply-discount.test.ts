@@ -1,6 +1,7 @@
 // Apply a discount (offer coupon, existing coupon, promotion code) on top of the ones there.
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { startHarness, type Harness } from '../support/harness'
+import { waitFor } from '../support/wait'
 import {
   arrange,
   emulatorSub,
@@ -31,6 +32,11 @@ test('an offer coupon is added next to the existing discount; traits and MRR fol
   })
   await stripe.subscriptions.update(sub.id, { discounts: [{ coupon: existing.id }] })
   await waitForLocal(h, m, sub.id, (s) => s.discounts.length === 1, 'first discount synced')
+  // …with its discount and coupon rows, so the MRR before the action counts it.
+  await waitFor(async () => (await traitsOf(h, m, customer.id))?.['mrr.usd'] === 1900, {
+    what: 'MRR with the first discount',
+    timeoutMs: 30_000,
+  })
   const keptId = emulatorSub(h, m, sub.id).discounts[0] as string
 
   const offer = await h.as(m).post('/api/v1/offers', {
