@@ -76,6 +76,15 @@ const EnvSchema = z.object({
   UNINSTALL_GRACE_DAYS_TEST: z.coerce.number().min(0).default(0),
   UNINSTALL_GRACE_DAYS_LIVE: z.coerce.number().min(0).default(30),
   WEBHOOK_WORKERS: z.coerce.number().int().min(0).default(4),
+  SYNC_WORKERS: z.coerce.number().int().min(0).default(20),
+  SYNC_TYPE_CONCURRENCY: z.coerce.number().int().min(1).default(4),
+  SYNC_RATE_LIMIT_TEST: z.coerce.number().positive().default(25),
+  SYNC_RATE_LIMIT_LIVE: z.coerce.number().positive().default(100),
+  SYNC_RATE_LIMIT_PER_ENDPOINT: z.coerce.number().positive().default(25),
+  SYNC_TASK_LEASE_SECONDS: z.coerce.number().positive().default(30),
+  SYNC_PAGE_SIZE: z.coerce.number().int().min(1).max(100).default(100),
+  SYNC_PAYMENT_METHODS: z.enum(['auto', 'list', 'per_customer']).default('auto'),
+  RECONCILE_CRON: z.string().trim().min(9).default('23 3 * * *'),
   OPERATOR_TOKEN: optionalString,
 })
 
@@ -107,8 +116,25 @@ export type Config = {
   apiRateLimitPerMinute: number
   uninstallGraceDays: { test: number; live: number }
   webhookWorkers: number
+  sync: SyncConfig
   /** Guards the operator page when the service listens beyond loopback. */
   operatorToken: string | undefined
+}
+
+/** Backfill and reconciliation (backend/src/sync). */
+export type SyncConfig = {
+  /** Task loops per process (0: this process runs no sync work). */
+  workers: number
+  /** At most this many tasks of one object type run at once (per run, across processes). */
+  typeConcurrency: number
+  /** Stripe's per-account limits we stay under: requests/s per mode, and per endpoint. */
+  rateLimits: { test: number; live: number; perEndpoint: number }
+  /** A claimed task is another worker's to take over when its holder is silent this long. */
+  leaseSeconds: number
+  pageSize: number
+  /** `list`: one paymentMethods.list; `per_customer`: one list per customer (what real Stripe allows). */
+  paymentMethods: 'list' | 'per_customer'
+  reconcileCron: string
 }
 
 export class ConfigError extends Error {
@@ -152,6 +178,25 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     apiRateLimitPerMinute: e.API_RATE_LIMIT_PER_MINUTE,
     uninstallGraceDays: { test: e.UNINSTALL_GRACE_DAYS_TEST, live: e.UNINSTALL_GRACE_DAYS_LIVE },
     webhookWorkers: e.WEBHOOK_WORKERS,
+    sync: {
+      workers: e.SYNC_WORKERS,
+      typeConcurrency: e.SYNC_TYPE_CONCURRENCY,
+      rateLimits: {
+        test: e.SYNC_RATE_LIMIT_TEST,
+        live: e.SYNC_RATE_LIMIT_LIVE,
+        perEndpoint: e.SYNC_RATE_LIMIT_PER_ENDPOINT,
+      },
+      leaseSeconds: e.SYNC_TASK_LEASE_SECONDS,
+      pageSize: e.SYNC_PAGE_SIZE,
+      // Real Stripe lists a customer's payment methods only per customer; a stand-in may allow one list.
+      paymentMethods:
+        e.SYNC_PAYMENT_METHODS === 'auto'
+          ? e.STRIPE_API_URL
+            ? 'list'
+            : 'per_customer'
+          : e.SYNC_PAYMENT_METHODS,
+      reconcileCron: e.RECONCILE_CRON,
+    },
     operatorToken: e.OPERATOR_TOKEN,
   }
 }

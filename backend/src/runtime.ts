@@ -4,6 +4,7 @@ import type { AppDeps } from './http/context'
 import { createApp } from './http/app'
 import { registerWorkers } from './queue/workers'
 import { startEventDrainer } from './sync/event-drainer'
+import { startSyncRunner } from './sync/backfill-runner'
 import { refreshCustomer } from './traits/on-customer-changed'
 import { webhookSecretSource } from './sync/webhook-endpoints'
 
@@ -16,9 +17,18 @@ export async function startRuntime(deps: AppDeps) {
     },
     { workers: deps.config.webhookWorkers }
   )
+  // Import and reconciliation tasks (any number of processes share them through the database).
+  const syncRunner = startSyncRunner(deps, {
+    hooks: {
+      onRunFinished: (run) => {
+        if (run.kind === 'backfill' && run.state === 'done')
+          void deps.queue.send('segment-refresh', run.scope).catch(() => {})
+      },
+    },
+  })
   const app = createApp(deps, {
     webhookSecrets: webhookSecretSource(deps, deps.config.stripe.webhookSecrets),
     onEventStored: () => drainer.kick(),
   })
-  return { app, drainer }
+  return { app, drainer, syncRunner }
 }

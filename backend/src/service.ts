@@ -34,7 +34,7 @@ export async function startService(config: Config, log: Logger): Promise<Running
     await queue.start()
     const deps: AppDeps = buildDeps(config, database, queue, log)
     await ensureWebhookEndpoints(deps, config.publicUrl)
-    const { app, drainer } = await startRuntime(deps)
+    const { app, drainer, syncRunner } = await startRuntime(deps)
     const server = await listen(app, config)
     const address = server.address() as AddressInfo
     const url = `http://${config.host}:${address.port}`
@@ -46,6 +46,7 @@ export async function startService(config: Config, log: Logger): Promise<Running
         log.info('shutting down')
         await closeServer(server, config.shutdownTimeoutMs) // finish in-flight requests
         await drainer.stop()
+        await syncRunner.stop() // hands unfinished sync tasks back at once
         await queue.stop(config.shutdownTimeoutMs) // let running jobs finish
         await database.close()
         log.info('stopped')

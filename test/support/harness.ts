@@ -11,6 +11,7 @@ import { startRuntime } from '../../backend/src/runtime'
 import type { AppDeps } from '../../backend/src/http/context'
 import { buildDeps } from '../../backend/src/deps'
 import type { EventDrainer } from '../../backend/src/sync/event-drainer'
+import type { SyncRunner } from '../../backend/src/sync/backfill-runner'
 import { createLogger, type Logger } from '../../backend/src/log'
 import { createQueue, type Queue } from '../../backend/src/queue/queue'
 import {
@@ -37,6 +38,8 @@ export type Harness = {
   /** The drizzle handle (shortcut for deps.db). */
   db(): AppDeps['db']
   drainer: EventDrainer
+  /** This process's sync task loops (SYNC_WORKERS=0 in env: none). */
+  syncRunner: SyncRunner
   database: Database
   testDb: TestDatabase
   queue: Queue
@@ -105,7 +108,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   // With the emulator, its clock is ours too, so tests can move time (token expiry, trials).
   const now = emulator ? () => new Date(emulator.now() * 1000) : () => new Date()
   const deps: AppDeps = buildDeps(config, database, queue, log, now)
-  const { app, drainer } = await startRuntime(deps)
+  const { app, drainer, syncRunner } = await startRuntime(deps)
   if (emulator) {
     // Webhooks from the emulator go straight into the app: no port needed.
     emulator.webhooks.configure({
@@ -160,6 +163,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
     db: () => deps.db,
     drainer,
+    syncRunner,
     database,
     testDb,
     queue,
@@ -208,6 +212,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       await emulator?.webhooks.idle()
       await emulatorServer?.close()
       await drainer.stop()
+      await syncRunner.stop()
       await queue.stop(5_000)
       await database.close()
       await testDb.drop()

@@ -2,10 +2,9 @@
 // Everything above this file sees one drizzle `Db` type and never the driver.
 import { mkdirSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { PGlite } from '@electric-sql/pglite'
+import type { PGlite as PGliteClient } from '@electric-sql/pglite'
 import { sql } from 'drizzle-orm'
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js'
 import postgres from 'postgres'
 import * as schema from './schema'
@@ -71,7 +70,10 @@ function openPostgres(target: { url: string; maxConnections?: number }): Databas
 
 async function openPglite(dataDir: string | undefined): Promise<Database> {
   if (dataDir) mkdirSync(dataDir, { recursive: true })
-  const client = dataDir ? new PGlite(dataDir) : new PGlite()
+  // Loaded only when used: PGlite's WebAssembly build adds ~50 MB to a process that runs on Postgres.
+  const { PGlite } = await import('@electric-sql/pglite')
+  const { drizzle: drizzlePglite } = await import('drizzle-orm/pglite')
+  const client: PGliteClient = dataDir ? new PGlite(dataDir) : new PGlite()
   await client.waitReady
   const db = drizzlePglite(client, { schema }) as unknown as Db
   return {

@@ -311,12 +311,16 @@ export const syncTasks = pgTable(
     windowEnd: bigint('window_end', { mode: 'number' }),
     /** Last committed `starting_after` id. */
     cursor: text('cursor'),
-    /** pending | running | done | failed */
+    /** `created` of the object the cursor names: the task's remaining range is [window_start, this]. */
+    cursorCreated: bigint('cursor_created', { mode: 'number' }),
+    /** pending | running | done | failed | canceled */
     state: text('state').notNull().default('pending'),
     fetched: integer('fetched').notNull().default(0),
     pages: integer('pages').notNull().default(0),
     attempts: integer('attempts').notNull().default(0),
     error: text('error'),
+    /** Counters of what the task wrote or fixed (derived objects, added/updated/deleted). */
+    stats: jsonb('stats').notNull().default({}),
     lockedBy: text('locked_by'),
     lockedUntil: timestamp('locked_until', { withTimezone: true }),
     startedAt: timestamp('started_at', { withTimezone: true }),
@@ -327,6 +331,17 @@ export const syncTasks = pgTable(
     index('sync_tasks_run_idx').on(t.runId, t.state),
     index('sync_tasks_account_idx').on(t.accountId, t.livemode, t.objectType),
   ]
+)
+
+/** Ids a reconciliation re-list saw at Stripe; held rows it did not see are checked one by one. */
+export const syncSeen = pgTable(
+  'sync_seen',
+  {
+    runId: uuid('run_id').notNull(),
+    objectType: text('object_type').notNull(),
+    id: text('id').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.objectType, t.id] })]
 )
 
 /** Named cursors per account (last event seen, last reconciliation, …). */

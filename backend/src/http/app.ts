@@ -18,6 +18,7 @@ import { openApiRoutes } from './routes/openapi'
 import { outboundRoutes } from './routes/outbound'
 import { segmentRoutes } from './routes/segments'
 import { stageRoutes } from './routes/stages'
+import { syncRoutes } from './routes/sync'
 import { subscriptionRoutes } from './routes/subscriptions'
 import { ingestSettingsRoutes, trackRoutes } from './routes/track'
 
@@ -57,6 +58,7 @@ export function createApp(deps: AppDeps, wiring: AppWiring) {
   app.route('/api/v1', subscriptionRoutes(deps))
   app.route('/api/v1', segmentRoutes(deps))
   app.route('/api/v1', stageRoutes(deps))
+  app.route('/api/v1', syncRoutes(deps))
   app.route('/api/v1', ingestSettingsRoutes(deps))
   app.route('/api/v1', outboundRoutes(deps))
   app.route('/api/v1', actionRoutes(deps))

@@ -4,6 +4,10 @@ import { recordDueOutcomes } from '../actions/outcomes'
 import type { AppDeps } from '../http/context'
 import { deliverOutbound } from '../outbound/deliver'
 import { recomputeActiveAccounts, recomputeAllSegments } from '../segments/refresh-all'
+import { startImport, type ImportChoice } from '../sync/backfill'
+import { wakeSyncRunners } from '../sync/backfill-runner'
+import { createRateLimiter } from '../sync/rate-limiter'
+import { requestReconcile, requestReconcileAll, runReconcile } from '../sync/reconcile'
 
 export async function registerWorkers(deps: AppDeps): Promise<void> {
   await deps.queue.work<{ note?: string }>('selftest', async (job) => {
@@ -35,4 +39,35 @@ export async function registerWorkers(deps: AppDeps): Promise<void> {
       : recomputeActiveAccounts(deps)
   })
   await deps.queue.schedule('segment-refresh', '*/15 * * * *')
+
+  // Sync: a job plans a run; the sync task loops (sync/backfill-runner) do the pages.
+  const sync = { ...deps, limiter: createRateLimiter(deps, deps.config.sync.rateLimits) }
+  await deps.queue.work<{
+    kind: 'initial-import'
+    accountId: string
+    livemode: boolean
+    choice?: ImportChoice
+  }>('sync-task', async (job) => {
+    const { accountId, livemode, choice } = job.data
+    const result = await startImport(sync, { accountId, livemode }, choice ?? 'existing')
+    if (result.started) wakeSyncRunners()
+  })
+  // A job names a run (POST /api/v1/sync/reconcile), an account, or none: the nightly sweep.
+  await deps.queue.work<{ runId?: string; accountId?: string; livemode?: boolean }>(
+    'reconcile',
+    async (job) => {
+      const { runId, accountId, livemode } = job.data
+      if (runId) await runReconcile(sync, runId)
+      else if (accountId && livemode !== undefined) {
+        const run = await requestReconcile(deps, { accountId, livemode })
+        if (run.started && run.runId) await runReconcile(sync, run.runId)
+      } else {
+        for (const id of await requestReconcileAll(deps))
+          await deps.queue.send('reconcile', { runId: id })
+        return
+      }
+      wakeSyncRunners()
+    }
+  )
+  await deps.queue.schedule('reconcile', deps.config.sync.reconcileCron)
 }

@@ -17,6 +17,17 @@ export async function storeEvent(db: Db, event: NewEvent): Promise<boolean> {
   return inserted.length === 1
 }
 
+/** Inserts many events at once; returns the ids that were new (not stored before). */
+export async function storeEvents(db: Db, events: NewEvent[]): Promise<Set<string>> {
+  if (events.length === 0) return new Set()
+  const inserted = await db
+    .insert(stripeEvents)
+    .values(events)
+    .onConflictDoNothing({ target: stripeEvents.id })
+    .returning({ id: stripeEvents.id })
+  return new Set(inserted.map((r) => r.id))
+}
+
 export type ClaimedEvent = {
   id: string
   accountId: string | null

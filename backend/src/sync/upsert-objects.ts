@@ -45,21 +45,28 @@ export async function upsertObjects(
   const deletedAt = options.deleted ? sql`now()` : sql`null`
   // One row per id: the last occurrence wins within a batch.
   const unique = [...new Map(objects.map((o) => [o.id, o])).values()]
-  const rows = unique.map((o) => {
-    const extras = Object.values(spec.columns(o))
-    const values: SQL[] = [
-      sql`${scope.accountId}`,
-      sql`${scope.livemode}`,
-      sql`${o.id}`,
-      sql`${typeof o.created === 'number' ? o.created : null}`,
-      sql`${JSON.stringify(o)}::jsonb`,
-      sql`${version.at}`,
-      sql`${version.eventId}`,
-      deletedAt,
-      ...extras.map((v) => sql`${v}`),
-    ]
-    return sql`(${sql.join(values, sql`, `)})`
-  })
+  // The whole batch travels as one JSON parameter that Postgres takes apart: a page of 100 objects
+  // costs one stringify and one parse instead of a thousand bound parameters.
+  const extraKeys = Object.keys(spec.columns(objects[0]!))
+  const batch = JSON.stringify(
+    unique.map((o) => ({
+      id: o.id,
+      created: typeof o.created === 'number' ? o.created : null,
+      data: o,
+      extra: Object.values(spec.columns(o)),
+    }))
+  )
+  const select = [
+    sql`${scope.accountId}::text`,
+    sql`${scope.livemode}::boolean`,
+    sql`r->>'id'`,
+    sql`(r->>'created')::bigint`,
+    sql`r->'data'`,
+    sql`${version.at}::bigint`,
+    sql`${version.eventId}::text`,
+    deletedAt,
+    ...extraKeys.map((_, i) => sql`r->'extra'->>${sql.raw(String(i))}`),
+  ]
   const updates = columns
     .filter((c) => !['account_id', 'livemode', 'id'].includes(c))
     .map((c) => sql`${sql.identifier(c)} = excluded.${sql.identifier(c)}`)
@@ -71,7 +78,8 @@ export async function upsertObjects(
       columns.map((c) => sql.identifier(c)),
       sql`, `
     )})
-    values ${sql.join(rows, sql`, `)}
+    select ${sql.join(select, sql`, `)}
+    from jsonb_array_elements(${batch}::jsonb) as r
     on conflict (account_id, livemode, id) do update
     set ${sql.join(updates, sql`, `)}, synced_at = now()
     where ${table}.deleted_at is null

@@ -1,0 +1,307 @@
+// One Stripe rate limiter per account and mode, shared by every worker and every process: token
+// buckets in Postgres (`rate_limit_buckets`), one for the account (Stripe: 25 req/s test, 100 live)
+// and one per endpoint (25 req/s). A request needs a token from both.
+//
+// In each process one pump per account takes tokens from the database and hands them to the
+// waiting request with the highest priority (the object type with the most work left), so the
+// largest types keep their endpoint busy while the smaller ones fill the rest of the global budget.
+//
+// Adaptive: a 429 cuts the bucket's rate (×0.7) and blocks it for a moment; while clear, the rate
+// climbs back to the configured limit (+5 % of it per second).
+import { sql } from 'drizzle-orm'
+import { rowsOf, type Db } from '../db/client'
+import type { Logger } from '../log'
+import type { AccountScope } from './upsert-objects'
+
+export type RateLimits = { test: number; live: number; perEndpoint: number }
+
+export type AcquireOptions = {
+  /** Higher goes first among this process's waiters for the account. */
+  priority?: number
+  signal?: AbortSignal
+}
+
+export type RateLimiter = {
+  /** Resolves once a token of the account's bucket and of the endpoint's bucket is ours. */
+  acquire(scope: AccountScope, endpoint: string, options?: AcquireOptions): Promise<void>
+  /** Stripe answered 429: slow the bucket it names (`Stripe-Rate-Limited-Reason`) down. */
+  rateLimited(
+    scope: AccountScope,
+    endpoint: string,
+    info?: { reason?: string; retryAfterMs?: number }
+  ): Promise<void>
+  /** 429s seen by this process (benchmarks, health). */
+  rateLimitedCount(): number
+  stop(): void
+}
+
+/** A bucket holds at most this many seconds of its rate (a small burst: stays under Stripe's). */
+const BURST_SECONDS = 0.2
+/** After a 429, the rate is multiplied by this... */
+const BACKOFF_FACTOR = 0.7
+/** ...never below this share of the limit... */
+const MIN_SHARE = 0.1
+/** ...and climbs back by this share of the limit per second while no 429 arrives. */
+const CLIMB_SHARE_PER_SECOND = 0.05
+/** How long a bucket is closed after a 429 without Retry-After. */
+const DEFAULT_BLOCK_MS = 1_000
+
+export const globalBucketKey = (scope: AccountScope) =>
+  `stripe:${scope.accountId}:${scope.livemode ? 'live' : 'test'}`
+export const endpointBucketKey = (scope: AccountScope, endpoint: string) =>
+  `${globalBucketKey(scope)}:${endpoint}`
+
+type Waiter = {
+  endpoint: string
+  priority: number
+  seq: number
+  resolve(): void
+  reject(err: unknown): void
+  cleanup(): void
+}
+
+type Pump = { scope: AccountScope; waiters: Waiter[]; running: boolean; wake?: () => void }
+
+export function createRateLimiter(deps: { db: Db; log: Logger }, limits: RateLimits): RateLimiter {
+  const pumps = new Map<string, Pump>()
+  const known = new Set<string>()
+  let seq = 0
+  let stopped = false
+  let limited = 0
+
+  const limitOf = (scope: AccountScope, key: string) =>
+    key === globalBucketKey(scope)
+      ? scope.livemode
+        ? limits.live
+        : limits.test
+      : limits.perEndpoint
+
+  async function ensureBuckets(scope: AccountScope, keys: string[]) {
+    const missing = keys.filter((k) => !known.has(k))
+    if (missing.length === 0) return
+    const values = missing.map((k) => {
+      const rate = limitOf(scope, k)
+      return sql`(${k}, ${Math.max(1, rate * BURST_SECONDS)}, ${rate}, clock_timestamp())`
+    })
+    await deps.db.execute(sql`
+      insert into rate_limit_buckets (key, tokens, rate_per_second, refilled_at)
+      values ${sql.join(values, sql`, `)}
+      on conflict (key) do nothing`)
+    for (const k of missing) known.add(k)
+  }
+
+  /**
+   * One transaction: refill the buckets, then hand out tokens to the waiters in order (best
+   * first) while the account's bucket and each one's endpoint bucket have a whole token.
+   * Returns the waiters served, and how long until the next one could be.
+   */
+  async function take(
+    scope: AccountScope,
+    queue: Waiter[]
+  ): Promise<{ granted: Waiter[]; waitMs: number }> {
+    const globalKey = globalBucketKey(scope)
+    const endpoints = [...new Set(queue.map((w) => w.endpoint))]
+    const keys = [globalKey, ...endpoints.map((e) => endpointBucketKey(scope, e))]
+    await ensureBuckets(scope, keys)
+    return deps.db.transaction(async (tx) => {
+      // Buckets need no durability: skip waiting for the WAL flush.
+      await tx.execute(sql`set local synchronous_commit = off`)
+      const rows = rowsOf<Record<string, unknown>>(
+        await tx.execute(sql`
+          select key, tokens, rate_per_second,
+                 extract(epoch from refilled_at)::float8 as refilled,
+                 extract(epoch from blocked_until)::float8 as blocked,
+                 extract(epoch from clock_timestamp())::float8 as now
+          from rate_limit_buckets
+          where key in (${sql.join(
+            keys.map((k) => sql`${k}`),
+            sql`, `
+          )})
+          order by key
+          for update`)
+      )
+      const state = new Map<string, Bucket>()
+      let now = 0
+      for (const r of rows) {
+        now = Number(r.now)
+        const key = String(r.key)
+        state.set(
+          key,
+          refill(
+            {
+              tokens: Number(r.tokens),
+              rate: Number(r.rate_per_second),
+              refilled: Number(r.refilled),
+              blocked: r.blocked === null ? null : Number(r.blocked),
+            },
+            limitOf(scope, key),
+            now
+          )
+        )
+      }
+      const global = state.get(globalKey)
+      if (!global) {
+        known.clear()
+        return { granted: [], waitMs: 10 }
+      }
+      const granted: Waiter[] = []
+      let waitMs = Infinity
+      for (const waiter of queue) {
+        const bucket = state.get(endpointBucketKey(scope, waiter.endpoint))
+        if (!bucket) continue
+        const globalWait = waitFor(global, now)
+        if (globalWait > 0) {
+          waitMs = Math.min(waitMs, globalWait * 1000)
+          break // nobody else can go either
+        }
+        const wait = waitFor(bucket, now)
+        if (wait > 0) {
+          waitMs = Math.min(waitMs, wait * 1000)
+          continue // another endpoint may still have tokens
+        }
+        global.tokens -= 1
+        bucket.tokens -= 1
+        granted.push(waiter)
+      }
+      const values = [...state.entries()].map(
+        ([key, b]) => sql`(${key}, ${b.tokens}::float8, ${b.rate}::float8)`
+      )
+      await tx.execute(sql`
+        update rate_limit_buckets b
+        set tokens = v.tokens, rate_per_second = v.rate, refilled_at = to_timestamp(${now})
+        from (values ${sql.join(values, sql`, `)}) as v(key, tokens, rate)
+        where b.key = v.key`)
+      return { granted, waitMs: granted.length === queue.length ? 0 : waitMs }
+    })
+  }
+
+  function pumpFor(scope: AccountScope): Pump {
+    const key = globalBucketKey(scope)
+    let pump = pumps.get(key)
+    if (!pump) pumps.set(key, (pump = { scope, waiters: [], running: false }))
+    return pump
+  }
+
+  async function run(pump: Pump) {
+    if (pump.running) return
+    pump.running = true
+    try {
+      while (!stopped && pump.waiters.length > 0) {
+        // Best priority first; ties: who waited longest.
+        const order = [...pump.waiters].sort((a, b) => b.priority - a.priority || a.seq - b.seq)
+        let result: { granted: Waiter[]; waitMs: number }
+        try {
+          result = await take(pump.scope, order)
+        } catch (err) {
+          deps.log.warn('rate limiter: database unavailable, retrying', { err })
+          result = { granted: [], waitMs: 500 }
+        }
+        for (const waiter of result.granted) {
+          const i = pump.waiters.indexOf(waiter)
+          if (i < 0) continue // gave up meanwhile: its token is spent
+          pump.waiters.splice(i, 1)
+          waiter.cleanup()
+          waiter.resolve()
+        }
+        if (result.granted.length > 0 || pump.waiters.length === 0) continue
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(done, Math.min(Math.max(result.waitMs, 1), 1_000))
+          function done() {
+            clearTimeout(timer)
+            pump.wake = undefined
+            resolve()
+          }
+          pump.wake = done
+        })
+      }
+    } finally {
+      pump.running = false
+    }
+  }
+
+  return {
+    acquire(scope, endpoint, options = {}) {
+      if (stopped) return Promise.reject(new Error('rate limiter stopped'))
+      const { signal } = options
+      if (signal?.aborted) return Promise.reject(signal.reason)
+      const pump = pumpFor(scope)
+      return new Promise<void>((resolve, reject) => {
+        const onAbort = () => {
+          const i = pump.waiters.indexOf(waiter)
+          if (i >= 0) pump.waiters.splice(i, 1)
+          reject(signal!.reason)
+        }
+        const waiter: Waiter = {
+          endpoint,
+          priority: options.priority ?? 0,
+          seq: seq++,
+          resolve,
+          reject,
+          cleanup: () => signal?.removeEventListener('abort', onAbort),
+        }
+        signal?.addEventListener('abort', onAbort, { once: true })
+        pump.waiters.push(waiter)
+        // A new endpoint may have tokens although the ones waited on have none.
+        if (!pump.waiters.some((w) => w !== waiter && w.endpoint === endpoint)) pump.wake?.()
+        void run(pump)
+      })
+    },
+
+    async rateLimited(scope, endpoint, info = {}) {
+      limited++
+      const key =
+        info.reason === 'endpoint-rate'
+          ? endpointBucketKey(scope, endpoint)
+          : globalBucketKey(scope)
+      const floor = limitOf(scope, key) * MIN_SHARE
+      const blockMs = info.retryAfterMs ?? DEFAULT_BLOCK_MS
+      await ensureBuckets(scope, [key])
+      await deps.db.execute(sql`
+        update rate_limit_buckets
+        set rate_per_second = greatest(${floor}::float8, rate_per_second * ${BACKOFF_FACTOR}),
+            tokens = least(tokens, 0),
+            blocked_until = greatest(coalesce(blocked_until, clock_timestamp()),
+                                     clock_timestamp() + make_interval(secs => ${blockMs / 1000}))
+        where key = ${key}`)
+      deps.log.info('stripe rate limited: backing off', {
+        accountId: scope.accountId,
+        endpoint,
+        bucket: key === globalBucketKey(scope) ? 'account' : 'endpoint',
+        blockMs,
+      })
+    },
+
+    rateLimitedCount: () => limited,
+
+    stop() {
+      stopped = true
+      for (const pump of pumps.values()) {
+        for (const w of pump.waiters.splice(0)) {
+          w.cleanup()
+          w.reject(new Error('rate limiter stopped'))
+        }
+        pump.wake?.()
+      }
+    },
+  }
+}
+
+type Bucket = { tokens: number; rate: number; refilled: number; blocked: number | null }
+
+/** Tokens and rate as of `now`: the rate climbs back while clear, tokens refill up to the burst. */
+export function refill(bucket: Bucket, limit: number, now: number): Bucket {
+  const elapsed = Math.max(0, now - bucket.refilled)
+  const blocked = bucket.blocked !== null && bucket.blocked > now
+  let rate = Math.min(bucket.rate, limit)
+  if (!blocked) rate = Math.min(limit, rate + limit * CLIMB_SHARE_PER_SECOND * elapsed)
+  const capacity = Math.max(1, rate * BURST_SECONDS)
+  const tokens = blocked ? bucket.tokens : Math.min(capacity, bucket.tokens + elapsed * rate)
+  return { tokens, rate, refilled: now, blocked: blocked ? bucket.blocked : null }
+}
+
+/** Seconds until the bucket holds a whole token (0: now). */
+export function waitFor(bucket: Bucket, now: number): number {
+  const unblock = bucket.blocked !== null && bucket.blocked > now ? bucket.blocked - now : 0
+  if (bucket.tokens >= 1 && unblock === 0) return 0
+  return unblock + Math.max(0, 1 - bucket.tokens) / Math.max(bucket.rate, 1e-6)
+}

@@ -1,0 +1,220 @@
+// bench:backfill — the import of a big account, end to end. The emulator (own process) holds a live
+// merchant seeded with 100,000 customers and their subscriptions, invoices, charges and payment
+// methods, answers each request after 50 ms and enforces live limits (100 req/s per account, 25 per
+// endpoint). The backend runs as `npm start` does (own process, real Postgres in a fresh database)
+// and imports through POST /api/v1/sync/import.
+//
+// Prints objects/s, wall time, the lower bound no client can beat — max(requests ÷ 100, requests
+// to the busiest endpoint ÷ 25) seconds, from the emulator's counters — wall ÷ bound, the
+// backend's peak RSS and the 429s it received. Targets: wall ≤ 1.15 × bound, peak RSS ≤ 300 MB.
+import { fork, spawn, type ChildProcess } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import { availableParallelism, loadavg } from 'node:os'
+import { fileURLToPath } from 'node:url'
+import postgres from 'postgres'
+import Stripe from 'stripe'
+import { createSecretBox } from '../../backend/src/crypto/secret-box'
+import type { Counters } from '../emulator/faults'
+
+const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
+const customers = Number(process.env.BENCH_CUSTOMERS ?? 100_000)
+const limitGlobal = Number(process.env.BENCH_LIMIT_GLOBAL ?? 100)
+const limitEndpoint = Number(process.env.BENCH_LIMIT_ENDPOINT ?? 25)
+const appSecret = 'absec_bench_' + randomBytes(12).toString('hex')
+const encryptionKey = randomBytes(32)
+const mib = (bytes: number) => bytes / 1024 / 1024
+
+const dbName = `hf_bench_${randomBytes(4).toString('hex')}`
+const admin = postgres(adminUrl, { max: 1, onnotice: () => {} })
+await admin.unsafe(`create database ${dbName}`)
+const dbUrl = new URL(adminUrl)
+dbUrl.pathname = `/${dbName}`
+
+let emulator: ChildProcess | undefined
+let backend: ChildProcess | undefined
+let sql: postgres.Sql | undefined
+
+type Ready = { url: string; accountId: string; secretKey: string; seeded: Record<string, number> }
+
+function ask<T>(child: ChildProcess, type: string): Promise<T> {
+  return new Promise((resolve) => {
+    const onMessage = (m: { type: string } & T) => {
+      if (m.type !== type) return
+      child.off('message', onMessage)
+      resolve(m)
+    }
+    child.on('message', onMessage)
+    child.send({ type })
+  })
+}
+
+/** CPU seconds a process has used (user + system, Linux). */
+function cpuOf(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+    return (Number(fields[11]) + Number(fields[12])) / 100
+  } catch {
+    return 0
+  }
+}
+
+/** Peak and current resident set of a process (Linux). */
+function memoryOf(pid: number): { peak: number; now: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+  const kb = (name: string) => Number(status.match(new RegExp(`${name}:\\s+(\\d+) kB`))?.[1] ?? 0)
+  return { peak: kb('VmHWM') * 1024, now: kb('VmRSS') * 1024 }
+}
+
+const loadBefore = loadavg()
+try {
+  // 1. The emulator, seeded, in its own process.
+  const seedStarted = performance.now()
+  emulator = fork(fileURLToPath(new URL('./backfill-emulator.ts', import.meta.url)), [], {
+    execArgv: ['--import', 'tsx'],
+    env: { ...process.env, BENCH_CUSTOMERS: String(customers) },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  })
+  const ready = await new Promise<Ready>((resolve, reject) => {
+    emulator!.once('message', (m: Ready) => resolve(m))
+    emulator!.once('exit', (code) => reject(new Error(`emulator exited (${code})`)))
+  })
+  const seedSeconds = (performance.now() - seedStarted) / 1000
+
+  // 2. The backend, as `npm start` runs it, on a fresh Postgres database.
+  const main = fileURLToPath(new URL('../../backend/src/main.ts', import.meta.url))
+  const nodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []
+  backend = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', main], {
+    env: {
+      ...process.env,
+      DATABASE_URL: dbUrl.toString(),
+      PORT: '0',
+      LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
+      STRIPE_API_URL: ready.url,
+      STRIPE_APP_SECRET: appSecret,
+      HOLDFAST_ENCRYPTION_KEY: encryptionKey.toString('base64'),
+      SYNC_RATE_LIMIT_LIVE: String(limitGlobal),
+      SYNC_RATE_LIMIT_PER_ENDPOINT: String(limitEndpoint),
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  let out = ''
+  backend.stdout!.on('data', (d) => {
+    if (process.env.BENCH_VERBOSE) process.stderr.write(d)
+    out = (out + d).slice(-10_000)
+  })
+  const baseUrl = await new Promise<string>((resolve, reject) => {
+    const timer = setInterval(() => {
+      const m = out.match(/"url":"(http:\/\/[^"]+)"/)
+      if (m) {
+        clearInterval(timer)
+        resolve(m[1]!)
+      }
+    }, 50)
+    backend!.once('exit', (code) => reject(new Error(`backend exited (${code}): ${out}`)))
+  }).catch(async () => {
+    throw new Error('backend did not start')
+  })
+
+  // 3. The merchant's installation: an account and its key, sealed as the service does.
+  sql = postgres(dbUrl.toString(), { max: 2, onnotice: () => {} })
+  const box = createSecretBox(encryptionKey)
+  await sql`insert into accounts (account_id, livemode, status, connection)
+            values (${ready.accountId}, true, 'active', 'api_key')`
+  await sql`insert into credentials (account_id, livemode, kind, api_key_enc)
+            values (${ready.accountId}, true, 'restricted_key', ${box.seal(ready.secretKey)})`
+  const signed = () => {
+    const payload = JSON.stringify({ user_id: 'usr_bench', account_id: ready.accountId })
+    return {
+      'stripe-signature': Stripe.webhooks.generateTestHeaderString({ payload, secret: appSecret }),
+      'x-holdfast-user-id': 'usr_bench',
+      'x-holdfast-account-id': ready.accountId,
+      'x-holdfast-mode': 'live',
+      'content-type': 'application/json',
+    }
+  }
+
+  // 4. Import, watching health once a second.
+  await ask(emulator, 'reset')
+  const rssBefore = memoryOf(backend.pid!)
+  const postgresPids = async () =>
+    (await sql!`select pid from pg_stat_activity where datname = ${dbName}`).map((r) => Number(r.pid))
+  const cpu = () => ({
+    backend: cpuOf(backend!.pid!),
+    emulator: cpuOf(emulator!.pid!),
+  })
+  const cpuBefore = cpu()
+  const pgCpuBefore = new Map<number, number>()
+  const started = performance.now()
+  const res = await fetch(`${baseUrl}/api/v1/sync/import`, {
+    method: 'POST',
+    headers: signed(),
+    body: JSON.stringify({ choice: 'existing' }),
+  })
+  if (res.status !== 202) throw new Error(`import answered ${res.status}: ${await res.text()}`)
+  const { runId } = (await res.json()) as { runId: string }
+  let peakRss = 0
+  let health: { state: string; objects: Array<{ type: string; held: number; state: string }> } | undefined
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 500))
+    peakRss = Math.max(peakRss, memoryOf(backend.pid!).now)
+    for (const pid of await postgresPids()) if (!pgCpuBefore.has(pid)) pgCpuBefore.set(pid, cpuOf(pid))
+    const [run] = await sql`select state from sync_runs where id = ${runId}`
+    if (run && !['pending', 'running'].includes(run.state as string)) break
+    if (process.env.BENCH_VERBOSE) {
+      const h = await fetch(`${baseUrl}/api/v1/sync`, { headers: signed() })
+      const body = (await h.json()) as { import?: { progress: number } }
+      process.stderr.write(`  ${((performance.now() - started) / 1000).toFixed(0)} s: ${body.import?.progress}%\n`)
+    }
+  }
+  const [timing] = await sql`
+    select state, extract(epoch from finished_at - started_at)::float8 as seconds
+    from sync_runs where id = ${runId}`
+  const clientWall = (performance.now() - started) / 1000
+  const wall = Number(timing!.seconds)
+  const counters = (await ask<{ counters: Counters }>(emulator, 'counters')).counters
+  const cpuAfter = cpu()
+  let postgresCpu = 0
+  for (const [pid, before] of pgCpuBefore) postgresCpu += Math.max(0, cpuOf(pid) - before)
+  const h = await fetch(`${baseUrl}/api/v1/sync`, { headers: signed() })
+  health = (await h.json()) as typeof health
+  const memory = memoryOf(backend.pid!)
+  peakRss = Math.max(peakRss, memory.peak)
+
+  const objects = health!.objects.reduce((n, o) => n + o.held, 0)
+  const busiest = Object.entries(counters.byEndpoint).sort((a, b) => b[1] - a[1])[0] ?? ['-', 0]
+  const bound = Math.max(counters.requests / limitGlobal, busiest[1] / limitEndpoint)
+  const ratio = wall / bound
+  const fmt = (n: number, d = 1) => n.toFixed(d)
+  console.log(`bench:backfill  ${customers.toLocaleString('en-US')} customers (seeded in ${fmt(seedSeconds)} s), 50 ms latency, limits ${limitGlobal}/s per account and ${limitEndpoint}/s per endpoint, Postgres`)
+  console.log(`run ${timing!.state}; per type held:`)
+  for (const o of health!.objects) console.log(`  ${o.type.padEnd(18)} ${String(o.held).padStart(8)}  ${o.state}`)
+  console.log('requests by endpoint:')
+  for (const [endpoint, n] of Object.entries(counters.byEndpoint).sort((a, b) => b[1] - a[1]))
+    console.log(`  ${endpoint.padEnd(40)} ${String(n).padStart(6)}  (${fmt(n / limitEndpoint)} s at ${limitEndpoint}/s)`)
+  console.log(`objects imported      ${objects.toLocaleString('en-US')}`)
+  console.log(`wall time             ${fmt(wall)} s (client-observed ${fmt(clientWall)} s)`)
+  console.log(`objects/s             ${fmt(objects / wall, 0)}`)
+  console.log(`requests              ${counters.requests} (429s received: ${counters.rateLimited})`)
+  console.log(`lower bound           ${fmt(bound)} s = max(${counters.requests} ÷ ${limitGlobal}, ${busiest[1]} [${busiest[0]}] ÷ ${limitEndpoint})`)
+  console.log(`wall ÷ bound          ${fmt(ratio, 3)}  (target ≤ 1.15: ${ratio <= 1.15 ? 'met' : 'NOT met'})`)
+  console.log(`backend peak RSS      ${fmt(mib(peakRss), 0)} MB (at start ${fmt(mib(rssBefore.now), 0)} MB; target ≤ 300 MB: ${mib(peakRss) <= 300 ? 'met' : 'NOT met'})`)
+  console.log(`429s received         ${counters.rateLimited}`)
+  console.log(
+    `CPU seconds           backend ${fmt(cpuAfter.backend - cpuBefore.backend)}, emulator ${fmt(cpuAfter.emulator - cpuBefore.emulator)}, Postgres ≥ ${fmt(postgresCpu)} (${availableParallelism()} cores; load average before ${loadBefore.map((l) => l.toFixed(1)).join(' ')})`
+  )
+  console.log('@stripe/sync-engine   not run (it needs its own Postgres schema and a real Stripe host; see the report)')
+} finally {
+  if (backend && backend.exitCode === null) {
+    backend.kill('SIGTERM')
+    await new Promise((r) => backend!.once('exit', r))
+  }
+  if (emulator && emulator.exitCode === null) {
+    emulator.kill('SIGTERM')
+    await new Promise((r) => emulator!.once('exit', r))
+  }
+  await sql?.end({ timeout: 2 })
+  if (process.env.BENCH_KEEP_DB) console.log(`kept database ${dbUrl.toString()}`)
+  else await admin.unsafe(`drop database if exists ${dbName} with (force)`)
+  await admin.end({ timeout: 2 })
+}

@@ -1,0 +1,127 @@
+// The import: after install, our copy equals Stripe's (the emulator's state), object for object;
+// health tells the truth per object type.
+import { afterEach, expect, test } from 'vitest'
+import { saveApiKey } from '../../backend/src/accounts/credentials'
+import { startHarness, type Harness } from '../support/harness'
+import {
+  emulatorCounts,
+  expectMirrors,
+  installSeeded,
+  listedCounts,
+  syncTestEnv,
+  waitForRun,
+} from './support/kit'
+
+let h: Harness | undefined
+afterEach(async () => {
+  await h?.close()
+  h = undefined
+})
+
+test('install imports everything: equal to the emulator object for object, health done', async () => {
+  h = await startHarness({ emulator: true, env: syncTestEnv })
+  const merchant = await installSeeded(h, { customers: 250, seed: 3 })
+  const run = await waitForRun(h, merchant.scope)
+  expect(run.state).toBe('done')
+  await expectMirrors(h, merchant)
+
+  // Each object listed once: tasks split and resumed, but no page was counted twice.
+  const expected = emulatorCounts(h.emulator!, merchant.accountId, 'test')
+  expect(await listedCounts(h.db(), run.id)).toEqual(expected)
+
+  const health = await h.as(merchant).get('/api/v1/sync')
+  expect(health.status).toBe(200)
+  expect(health.body).toMatchObject({
+    state: 'done',
+    done: true,
+    import: { state: 'done', choice: 'existing', progress: 100 },
+  })
+  for (const o of health.body.objects) {
+    expect(o.state).toBe('done')
+    expect(o.failures).toEqual([])
+    expect(o.held).toBe(expected[o.type] ?? 0)
+    expect(o.atStripe).toBe(expected[o.type] ?? 0)
+  }
+
+  // The run in detail (several windows per big type, all done).
+  const detail = await h.as(merchant).get(`/api/v1/sync/runs/${run.id}`)
+  expect(detail.status).toBe(200)
+  expect(detail.body.tasks.length).toBeGreaterThan(9)
+  expect(detail.body.tasks.every((t: { state: string }) => t.state === 'done')).toBe(true)
+})
+
+test('a second import request while one runs returns the running one', async () => {
+  h = await startHarness({ emulator: true, env: { ...syncTestEnv, SYNC_WORKERS: '0' } })
+  const merchant = await installSeeded(h, { customers: 20 })
+  const first = await h.as(merchant).post('/api/v1/sync/import', { choice: 'existing' })
+  const second = await h.as(merchant).post('/api/v1/sync/import', {})
+  expect(first.status).toBe(202)
+  expect(second.body).toMatchObject({ runId: first.body.runId, started: false })
+})
+
+test('"only changes from now on" imports nothing and health says so', async () => {
+  h = await startHarness({ emulator: true, env: { ...syncTestEnv, SYNC_WORKERS: '0' } })
+  const merchant = await installSeeded(h, { customers: 30 })
+  const res = await h.as(merchant).post('/api/v1/sync/import', { choice: 'changes_only' })
+  expect(res.status).toBe(202)
+  expect(res.body).toMatchObject({ started: true, state: 'done' })
+  const health = await h.as(merchant).get('/api/v1/sync')
+  expect(health.body).toMatchObject({
+    state: 'changes_only',
+    done: true,
+    import: { choice: 'changes_only' },
+  })
+  expect(health.body.objects.every((o: { state: string }) => o.state === 'skipped')).toBe(true)
+  expect(health.body.objects.find((o: { type: string }) => o.type === 'customer').held).toBe(0)
+})
+
+test('payment methods per customer (what real Stripe allows) after the customers', async () => {
+  h = await startHarness({
+    emulator: true,
+    env: { ...syncTestEnv, SYNC_PAYMENT_METHODS: 'per_customer' },
+  })
+  const merchant = await installSeeded(h, { customers: 120, seed: 5 })
+  const run = await waitForRun(h, merchant.scope)
+  expect(run.state).toBe('done')
+  await expectMirrors(h, merchant)
+})
+
+test('a type Stripe refuses fails with its reason; health never says done', async () => {
+  h = await startHarness({ emulator: true, env: { ...syncTestEnv, SYNC_WORKERS: '0' } })
+  const em = h.emulator!
+  const account = em.createAccount({})
+  em.seed(account.id, 'test', { customers: 40 })
+  // A key without charge access, saved as-is (the settings check would have refused it).
+  const key = em.createRestrictedKey(account.id, 'test', {
+    customers: 'read',
+    subscriptions: 'read',
+    products: 'read',
+    prices: 'read',
+    coupons: 'read',
+    promotion_codes: 'read',
+    invoices: 'read',
+    payment_methods: 'read',
+    events: 'read',
+  })
+  const scope = { accountId: account.id, livemode: false }
+  await saveApiKey(h.deps, scope, key)
+  await h.queue.send('sync-task', { kind: 'initial-import', ...scope })
+  const { startSyncRunner } = await import('../../backend/src/sync/backfill-runner')
+  const runner = startSyncRunner(h.deps, { workers: 4 })
+  try {
+    const run = await waitForRun(h, scope)
+    expect(run.state).toBe('failed')
+    expect(run.error).toContain('charge')
+  } finally {
+    await runner.stop()
+  }
+  const health = await h.as({ accountId: account.id }).get('/api/v1/sync')
+  expect(health.body.state).toBe('failed')
+  expect(health.body.done).toBe(false)
+  const charge = health.body.objects.find((o: { type: string }) => o.type === 'charge')
+  expect(charge.state).toBe('failed')
+  expect(charge.failures[0]).toMatchObject({ retrying: false, during: 'import' })
+  expect(charge.failures[0].reason).toMatch(/permission|charge/i)
+  const customer = health.body.objects.find((o: { type: string }) => o.type === 'customer')
+  expect(customer.state).toBe('done')
+})

@@ -1,0 +1,192 @@
+// Helpers for the sync tests: a seeded merchant installed through OAuth, waiting for a run, and
+// the comparison of everything we hold with the emulator's state, object for object.
+import { getTableName, sql } from 'drizzle-orm'
+import { expect } from 'vitest'
+import { rowsOf, type Db } from '../../../backend/src/db/client'
+import { objectSpecs } from '../../../backend/src/sync/stripe-objects'
+import type { AccountScope } from '../../../backend/src/sync/upsert-objects'
+import type { Emulator } from '../../emulator'
+import { render } from '../../emulator/render'
+import type { Harness } from '../../support/harness'
+import { waitFor } from '../../support/wait'
+
+/** Fast limits and small pages, so tests have many pages and no waiting. */
+export const syncTestEnv = {
+  SYNC_RATE_LIMIT_TEST: '1000',
+  SYNC_RATE_LIMIT_LIVE: '1000',
+  SYNC_RATE_LIMIT_PER_ENDPOINT: '1000',
+  SYNC_PAGE_SIZE: '10',
+  SYNC_TASK_LEASE_SECONDS: '2',
+  SYNC_WORKERS: '6',
+  SYNC_TYPE_CONCURRENCY: '3',
+}
+
+export type SeededMerchant = {
+  accountId: string
+  mode: 'test' | 'live'
+  livemode: boolean
+  scope: AccountScope
+}
+
+/** Creates the merchant at the emulator, seeds it, then installs through OAuth (which queues the import). */
+export async function installSeeded(
+  h: Harness,
+  options: { customers: number; seed?: number; mode?: 'test' | 'live'; accountId?: string }
+): Promise<SeededMerchant> {
+  const em = h.emulator!
+  const account = em.createAccount({ id: options.accountId })
+  const mode = options.mode ?? 'test'
+  if (options.customers > 0)
+    em.seed(account.id, mode, { customers: options.customers, seed: options.seed ?? 1 })
+  const merchant = await h.installMerchant({ mode, accountId: account.id })
+  return {
+    accountId: merchant.accountId,
+    mode,
+    livemode: merchant.livemode,
+    scope: { accountId: merchant.accountId, livemode: merchant.livemode },
+  }
+}
+
+export async function runsOf(db: Db, scope: AccountScope) {
+  return rowsOf<{
+    id: string
+    kind: string
+    state: string
+    summary: unknown
+    error: string | null
+  }>(
+    await db.execute(sql`
+      select id, kind, state, summary, error from sync_runs
+      where account_id = ${scope.accountId} and livemode = ${scope.livemode}
+      order by created_at`)
+  )
+}
+
+/** Waits until the account's newest run of `kind` is finished; returns it. */
+export async function waitForRun(
+  h: Harness,
+  scope: AccountScope,
+  kind: 'backfill' | 'reconcile' = 'backfill',
+  timeoutMs = 60_000
+) {
+  let run: Awaited<ReturnType<typeof runsOf>>[number] | undefined
+  await waitFor(
+    async () => {
+      run = (await runsOf(h.db(), scope)).filter((r) => r.kind === kind).at(-1)
+      return run !== undefined && !['pending', 'running'].includes(run.state)
+    },
+    { timeoutMs, intervalMs: 50, what: `${kind} run to finish` }
+  )
+  return run!
+}
+
+/** Every object type's rows we hold (not deleted), id → data. */
+export async function heldObjects(db: Db, scope: AccountScope, type: string) {
+  const table = sql.identifier(getTableName(objectSpecs[type]!.table))
+  const rows = rowsOf<{ id: string; data: unknown }>(
+    await db.execute(sql`
+      select id, data from ${table}
+      where account_id = ${scope.accountId} and livemode = ${scope.livemode} and deleted_at is null`)
+  )
+  return new Map(
+    rows.map((r) => [r.id, typeof r.data === 'string' ? JSON.parse(r.data) : r.data] as const)
+  )
+}
+
+/** The emulator's objects in API shape, per our object type. */
+export function emulatorObjects(em: Emulator, accountId: string, mode: 'test' | 'live') {
+  const state = em.account(accountId, mode)
+  const plain = (values: Iterable<unknown>) =>
+    new Map(
+      [...values].map((o) => {
+        const copy = JSON.parse(JSON.stringify(o)) as { id: string }
+        return [copy.id, copy] as const
+      })
+    )
+  return {
+    customer: plain(state.customers.values()),
+    subscription: plain(state.subscriptions.values()),
+    subscription_item: plain(state.subscriptionItems.values()),
+    price: plain([...state.prices.values()].map((p) => render(state, p, ['tiers']))),
+    product: plain(state.products.values()),
+    coupon: plain(state.coupons.values()),
+    promotion_code: plain(state.promotionCodes.values()),
+    // A deleted discount stays in the emulator's collection; at Stripe it is gone from its owner.
+    discount: plain(
+      [...state.discounts.values()].filter(
+        (d) =>
+          [...state.subscriptions.values()].some((s) => s.discounts.includes(d.id)) ||
+          [...state.customers.values()].some((c) => c.discount?.id === d.id)
+      )
+    ),
+    invoice: plain(state.invoices.values()),
+    invoice_payment: plain(state.invoicePayments.values()),
+    charge: plain(state.charges.values()),
+    payment_method: plain(state.paymentMethods.values()),
+  } as Record<string, Map<string, unknown>>
+}
+
+/** Our copy equals the emulator's state, object for object, for every synced type. */
+export async function expectMirrors(
+  h: Harness,
+  merchant: SeededMerchant,
+  options: { skip?: string[] } = {}
+) {
+  const expected = emulatorObjects(h.emulator!, merchant.accountId, merchant.mode)
+  for (const [type, objects] of Object.entries(expected)) {
+    if (options.skip?.includes(type)) continue
+    const held = await heldObjects(h.db(), merchant.scope, type)
+    const missing = [...objects.keys()].filter((id) => !held.has(id))
+    const extra = [...held.keys()].filter((id) => !objects.has(id))
+    expect({ type, missing: missing.slice(0, 5), extra: extra.slice(0, 5) }).toEqual({
+      type,
+      missing: [],
+      extra: [],
+    })
+    const differing = [...objects.entries()].filter(([id, o]) => !isDeepEqual(held.get(id), o))
+    if (differing.length > 0) {
+      const [id, o] = differing[0]!
+      expect({ type, id, data: held.get(id) }).toEqual({ type, id, data: o })
+    }
+  }
+}
+
+function isDeepEqual(a: unknown, b: unknown): boolean {
+  return JSON.stringify(sortKeys(a)) === JSON.stringify(sortKeys(b))
+}
+
+function sortKeys(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sortKeys)
+  if (v && typeof v === 'object') {
+    return Object.fromEntries(
+      Object.keys(v as object)
+        .sort()
+        .filter((k) => (v as Record<string, unknown>)[k] !== undefined)
+        .map((k) => [k, sortKeys((v as Record<string, unknown>)[k])])
+    )
+  }
+  return v
+}
+
+/** Sum of what the import's tasks listed per object type (each object once, if nothing doubled). */
+export async function listedCounts(db: Db, runId: string): Promise<Record<string, number>> {
+  const rows = rowsOf<{ stats: unknown }>(
+    await db.execute(sql`select stats from sync_tasks where run_id = ${runId}`)
+  )
+  const out: Record<string, number> = {}
+  for (const r of rows) {
+    const stats = (typeof r.stats === 'string' ? JSON.parse(r.stats) : r.stats) as {
+      seen?: Record<string, number>
+    }
+    for (const [type, n] of Object.entries(stats.seen ?? {})) out[type] = (out[type] ?? 0) + n
+  }
+  return out
+}
+
+export function emulatorCounts(em: Emulator, accountId: string, mode: 'test' | 'live') {
+  return Object.fromEntries(
+    Object.entries(emulatorObjects(em, accountId, mode))
+      .filter(([, m]) => m.size > 0)
+      .map(([type, m]) => [type, m.size])
+  )
+}
