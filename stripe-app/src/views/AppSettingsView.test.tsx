@@ -266,11 +266,36 @@ test('connected: offers editor, segment builder, stages + identity with one Save
     'the endpoint'
   )
   expect(wrapper.find(TextField, { label: 'Signing secret' })).not.toBeNull()
+
+  // The list editors undo: archive the offer, delete the segment, remove the endpoint.
+  const rowButton = (title: string) =>
+    buttonsIn(wrapper.find(ListItem, { title })!, 'value')[0]!.props.onPress as () => void
+  rowButton('Twenty off')()
+  await settle(update, () => wrapper.find(ListItem, { title: 'Twenty off' }) === null, 'archived')
+  expect((await h.as(m).get('/api/v1/offers')).body.data).toEqual([])
+  // Deleting asks first: the first press only turns the button into its confirmation.
+  rowButton('Big spenders')()
+  await update()
+  expect((await h.as(m).get('/api/v1/segments?includeHidden=true')).body.segments).toContainEqual(
+    expect.objectContaining({ name: 'Big spenders' })
+  )
+  expect(buttonsIn(wrapper.find(ListItem, { title: 'Big spenders' })!, 'value')[0]!.label).toBe(
+    'Delete for good'
+  )
+  rowButton('Big spenders')()
+  await settle(update, () => wrapper.find(ListItem, { title: 'Big spenders' }) === null, 'deleted')
+  rowButton('https://hooks.example.com/holdfast')()
+  await update()
+  rowButton('https://hooks.example.com/holdfast')()
+  await settle(update, () => wrapper.text.includes('No endpoints yet.'), 'removed')
   expect(host.toasts.map((t) => t.message)).toEqual([
     'Offer created',
     'Segment created',
     'Ingest key created',
     'Endpoint added',
+    'Offer archived',
+    'Segment deleted',
+    'Endpoint removed',
   ])
 })
 

@@ -19,6 +19,7 @@ import { ApiError, describeError, type ApiClient } from '../../api/client'
 import { routes } from '../../api/routes'
 import { useLoad } from '../../hooks/use-load'
 import { formatTotals, humanize } from '../../format'
+import { ConfirmButton } from '../ConfirmButton'
 import { Loading } from '../PanelStatus'
 import { Section } from './Section'
 
@@ -186,14 +187,12 @@ function CustomSegmentList({
           title={s.name}
           secondaryTitle={`${s.ruleText} · ${s.members} customers · MRR ${formatTotals(s.mrr)}`}
           value={
-            <Button
-              size="small"
-              type="destructive"
+            <ConfirmButton
+              label="Delete"
+              confirmLabel="Delete for good"
               pending={pending === s.id}
-              onPress={() => onDelete(s.id)}
-            >
-              Delete
-            </Button>
+              onConfirm={() => onDelete(s.id)}
+            />
           }
         />
       ))}

@@ -22,6 +22,7 @@ import { z } from 'zod'
 import { describeError, type ApiClient } from '../../api/client'
 import { routes } from '../../api/routes'
 import { useLoad } from '../../hooks/use-load'
+import { ConfirmButton } from '../ConfirmButton'
 import { Loading } from '../PanelStatus'
 import { Section } from './Section'
 
@@ -90,14 +91,12 @@ export function WebhooksSection({ api }: { api: ApiClient }) {
                 title={e.url}
                 secondaryTitle={`${e.eventTypes.join(', ')}${e.enabled ? '' : ' (disabled)'}`}
                 value={
-                  <Button
-                    size="small"
-                    type="destructive"
+                  <ConfirmButton
+                    label="Remove"
+                    confirmLabel="Remove for good"
                     pending={pending === e.id}
-                    onPress={() => void remove(e.id)}
-                  >
-                    Remove
-                  </Button>
+                    onConfirm={() => void remove(e.id)}
+                  />
                 }
               />
             ))}
