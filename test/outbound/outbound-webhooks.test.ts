@@ -6,7 +6,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest'
 import { verifySignature } from '../../backend/src/outbound/sign'
 import { startHarness, type Harness } from '../support/harness'
 import { waitFor } from '../support/wait'
-import { api, settle, type Installed } from '../traits/api'
+import { api, installSettled, settle, type Installed } from '../traits/api'
 
 type Received = { body: string; signature: string }
 let h: Harness
@@ -33,7 +33,7 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`
   h = await startHarness({ emulator: true })
-  merchant = await h.installMerchant()
+  merchant = await installSettled(h)
 })
 
 afterAll(async () => {

@@ -2,7 +2,7 @@
 // every route answers 404 (or shows B's own, empty, data), one test per route.
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { startHarness, type Harness } from '../support/harness'
-import { api, settle, traitsWhen, type Installed } from '../traits/api'
+import { api, installSettled, settle, traitsWhen, type Installed } from '../traits/api'
 
 let h: Harness
 let a: Installed
@@ -14,8 +14,8 @@ let endpointId: string
 
 beforeAll(async () => {
   h = await startHarness({ emulator: true })
-  a = await h.installMerchant()
-  b = await h.installMerchant()
+  a = await installSettled(h)
+  b = await installSettled(h)
   const stripe = h.stripeAs(a.accountId)
   const product = await stripe.products.create({ name: 'P' })
   const price = await stripe.prices.create({

@@ -7,7 +7,7 @@ import { segmentTransitions } from '../../backend/src/db/schema'
 import { recomputeAllSegments } from '../../backend/src/segments/refresh-all'
 import { PREDEFINED_SEGMENTS } from '../../shared/src/segments/predefined'
 import { startHarness, type Harness } from '../support/harness'
-import { api, settle, traitsWhen, type Installed } from '../traits/api'
+import { api, installSettled, settle, traitsWhen, type Installed } from '../traits/api'
 
 const DAY = 86_400
 let h: Harness
@@ -36,7 +36,7 @@ async function sweep() {
 
 beforeAll(async () => {
   h = await startHarness({ emulator: true })
-  merchant = await h.installMerchant()
+  merchant = await installSettled(h)
   const stripe = h.stripeAs(merchant.accountId)
   const product = await stripe.products.create({ name: 'Team' })
   const price = await stripe.prices.create({

@@ -5,7 +5,7 @@ import { and, asc, eq } from 'drizzle-orm'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { segmentTransitions, stageTransitions } from '../../backend/src/db/schema'
 import { startHarness, type Harness } from '../support/harness'
-import { api, settle, traitsWhen, type Installed } from '../traits/api'
+import { api, installSettled, settle, traitsWhen, type Installed } from '../traits/api'
 
 let h: Harness
 let merchant: Installed
@@ -15,7 +15,7 @@ let segmentId: string
 
 beforeAll(async () => {
   h = await startHarness({ emulator: true })
-  merchant = await h.installMerchant()
+  merchant = await installSettled(h)
   const stripe = h.stripeAs(merchant.accountId)
   gold = (
     await stripe.customers.create({

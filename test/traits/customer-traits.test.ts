@@ -2,7 +2,7 @@
 // read back through GET /api/v1/customers/:id and GET /api/v1/subscriptions/:id.
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { startHarness, type Harness } from '../support/harness'
-import { api, flatTraits, settle, traitsWhen, type Installed } from './api'
+import { api, installSettled, flatTraits, settle, traitsWhen, type Installed } from './api'
 
 let h: Harness
 let merchant: Installed
@@ -13,7 +13,7 @@ let created: number
 
 beforeAll(async () => {
   h = await startHarness({ emulator: true })
-  merchant = await h.installMerchant()
+  merchant = await installSettled(h)
   const stripe = h.stripeAs(merchant.accountId)
   const product = await stripe.products.create({ name: 'Pro plan' })
   const price = await stripe.prices.create({
@@ -216,7 +216,7 @@ test('GET /api/v1/subscriptions/:id gives that subscription its own traits', asy
 })
 
 test('cross-tenant: another merchant gets 404 for the customer and the subscription', async () => {
-  const other = await h.installMerchant()
+  const other = await installSettled(h)
   expect((await api(h, other).get(`/api/v1/customers/${customerId}`)).status).toBe(404)
   expect((await api(h, other).get(`/api/v1/subscriptions/${subscriptionId}`)).status).toBe(404)
 })

@@ -3,7 +3,7 @@
 // follow last activity.
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { startHarness, type Harness } from '../support/harness'
-import { api, settle, traitsWhen, type Installed } from './api'
+import { api, installSettled, settle, traitsWhen, type Installed } from './api'
 
 const DAY = 86_400
 let h: Harness
@@ -20,7 +20,7 @@ const track = (body: unknown, ingestKey = key) =>
 
 beforeAll(async () => {
   h = await startHarness({ emulator: true })
-  merchant = await h.installMerchant()
+  merchant = await installSettled(h)
   const stripe = h.stripeAs(merchant.accountId)
   const customer = await stripe.customers.create({
     email: 'kim@example.com',
@@ -122,7 +122,7 @@ test('an active customer stops slipping when activity arrives', async () => {
 })
 
 test("another account cannot read or rotate this account's key, and its key reaches only its customers", async () => {
-  const other = await h.installMerchant()
+  const other = await installSettled(h)
   const status = await api(h, other).get('/api/v1/settings/ingest-key')
   expect(status.body.exists).toBe(false)
   const otherKey = (await api(h, other).post('/api/v1/settings/ingest-key')).body.key
