@@ -98,14 +98,19 @@ test('a failing endpoint is retried with back-off until it answers, and the log 
   await stripe.customers.create({ email: 'retry@example.com' })
   await settle(h)
   // Two deliveries (All synced customers, New customers) share the two failures.
-  await waitFor(() => received.length === 2, { what: 'retried deliveries', timeoutMs: 45_000 })
-  const log = await api(h, merchant).get(`/api/v1/outbound/endpoints/${endpointId}/deliveries`)
-  const latest = log.body.deliveries.slice(0, 2) as Array<{
-    state: string
-    attempts: number
-    lastStatus: number
-  }>
-  expect(latest.every((d) => d.state === 'delivered' && d.lastStatus === 200)).toBe(true)
+  type Logged = { state: string; attempts: number; lastStatus: number }
+  let latest: Logged[] = []
+  // The receiver sees a POST before we record its answer, so wait on the log itself.
+  await waitFor(
+    async () => {
+      const log = await api(h, merchant).get(`/api/v1/outbound/endpoints/${endpointId}/deliveries`)
+      latest = (log.body.deliveries as Logged[]).slice(0, 2)
+      return latest.length === 2 && latest.every((d) => d.state === 'delivered')
+    },
+    { what: 'retried deliveries', timeoutMs: 45_000 }
+  )
+  expect(received).toHaveLength(2)
+  expect(latest.every((d) => d.lastStatus === 200)).toBe(true)
   expect(latest.reduce((n, d) => n + d.attempts, 0)).toBe(4)
 }, 60_000)
 
