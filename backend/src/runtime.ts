@@ -20,9 +20,13 @@ export async function startRuntime(deps: AppDeps) {
   // Import and reconciliation tasks (any number of processes share them through the database).
   const syncRunner = startSyncRunner(deps, {
     hooks: {
+      // Pages are written without the per-customer hook, so derived data is rebuilt afterwards.
       onRunFinished: (run) => {
-        if (run.kind === 'backfill' && run.state === 'done')
-          void deps.queue.send('segment-refresh', run.scope).catch(() => {})
+        void deps.queue
+          .send('traits-rebuild', { ...run.scope, runId: run.id })
+          .catch((err: unknown) =>
+            deps.log.error('could not queue the traits rebuild', { runId: run.id, err })
+          )
       },
     },
   })

@@ -166,8 +166,8 @@ async function waitForImport(db: Db, accountId: string, timeoutSeconds: number):
           case when bool_or(state = 'failed') then 'failed' when bool_and(state = 'done') then 'done' else 'running' end as state
         from sync_tasks where account_id = ${accountId} and livemode = false group by object_type order by object_type`)
     )
-    const [run] = rowsOf<{ state: string }>(
-      await db.execute(sql`select state from sync_runs where account_id = ${accountId} and livemode = false
+    const [run] = rowsOf<{ id: string; state: string }>(
+      await db.execute(sql`select id, state from sync_runs where account_id = ${accountId} and livemode = false
         and kind = 'backfill' order by created_at desc limit 1`)
     )
     const line = tasks
@@ -180,7 +180,16 @@ async function waitForImport(db: Db, accountId: string, timeoutSeconds: number):
       process.stdout.write(`  ${line}\n`)
       lastLine = line
     }
-    if (run && (run.state === 'done' || run.state === 'failed')) return run.state === 'done'
+    if (run && (run.state === 'done' || run.state === 'failed')) {
+      // Then traits, segments and stages are rebuilt for what the import wrote.
+      const [rebuilt] = rowsOf<{ value: string }>(
+        await db.execute(sql`select value from sync_cursors where account_id = ${accountId}
+          and livemode = false and name = 'traits_rebuilt_for_run'`)
+      )
+      if (rebuilt?.value === run.id) return run.state === 'done'
+      if (lastLine !== 'traits') process.stdout.write('  computing traits, segments and stages…\n')
+      lastLine = 'traits'
+    }
     await new Promise((r) => setTimeout(r, 1000))
   }
   return false

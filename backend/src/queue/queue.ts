@@ -12,6 +12,7 @@ export const queueNames = [
   'reconcile',
   'outbound-delivery',
   'segment-refresh',
+  'traits-rebuild',
   'purge-account',
   'action-outcomes',
   // used by the queue's own tests

@@ -2,6 +2,8 @@
 import { purgeAccountData, purgeDueAccounts } from '../accounts/uninstall'
 import { recordDueOutcomes } from '../actions/outcomes'
 import type { AppDeps } from '../http/context'
+import { syncCursors } from '../db/schema'
+import { rebuildAccountTraits } from '../traits/rebuild-account'
 import { deliverOutbound } from '../outbound/deliver'
 import { recomputeActiveAccounts, recomputeAllSegments } from '../segments/refresh-all'
 import { startImport, type ImportChoice } from '../sync/backfill'
@@ -39,6 +41,22 @@ export async function registerWorkers(deps: AppDeps): Promise<void> {
       : recomputeActiveAccounts(deps)
   })
   await deps.queue.schedule('segment-refresh', '*/15 * * * *')
+  // After an import or reconciliation wrote many customers without the per-event hook: recompute
+  // every customer's traits, memberships and stage, then note which run that covered.
+  await deps.queue.work<{ accountId: string; livemode: boolean; runId: string }>(
+    'traits-rebuild',
+    async (job) => {
+      const { accountId, livemode, runId } = job.data
+      await rebuildAccountTraits(deps, { accountId, livemode })
+      await deps.db
+        .insert(syncCursors)
+        .values({ accountId, livemode, name: 'traits_rebuilt_for_run', value: runId })
+        .onConflictDoUpdate({
+          target: [syncCursors.accountId, syncCursors.livemode, syncCursors.name],
+          set: { value: runId, updatedAt: deps.now() },
+        })
+    }
+  )
 
   // Sync: a job plans a run; the sync task loops (sync/backfill-runner) do the pages.
   const sync = { ...deps, limiter: createRateLimiter(deps, deps.config.sync.rateLimits) }
