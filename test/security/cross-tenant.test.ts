@@ -1,11 +1,15 @@
 // Merchant B can never read or change merchant A's data through any /api route. Every route of the
 // app is listed here: a new /api route without an entry fails this test until someone adds one.
 import { afterAll, beforeAll, expect, test } from 'vitest'
-import { stripeSubscriptions } from '../../backend/src/db/schema'
+import { eq } from 'drizzle-orm'
+import { stripeSubscriptions, syncRuns } from '../../backend/src/db/schema'
 import { startHarness, type Harness } from '../support/harness'
 import { waitFor } from '../support/wait'
 
-type Ids = Record<'customer' | 'subscription' | 'segment' | 'offer' | 'endpoint' | 'price', string>
+type Ids = Record<
+  'customer' | 'subscription' | 'segment' | 'offer' | 'endpoint' | 'price' | 'run',
+  string
+>
 type Probe = { body?: (ids: Ids) => unknown }
 
 /** Routes addressing one of A's objects by id: B must get 404. */
@@ -39,6 +43,7 @@ const byId: Record<string, Probe> = {
   'GET /api/v1/offers/:id': {},
   'PATCH /api/v1/offers/:id': { body: () => ({ name: 'Taken over' }) },
   'DELETE /api/v1/offers/:id': {},
+  'GET /api/v1/sync/runs/:runId': {},
 }
 
 /** Routes without an id: they act on the caller's own account only; B's answer shows none of A's ids. */
@@ -115,6 +120,7 @@ beforeAll(async () => {
   const endpoint = (
     await h.as(a).post('/api/v1/outbound/endpoints', { url: 'https://hooks.example.com/a' })
   ).body
+  const [run] = await h.db().select().from(syncRuns).where(eq(syncRuns.accountId, a.accountId))
   ids = {
     customer: customer.id,
     subscription: sub.id,
@@ -122,6 +128,7 @@ beforeAll(async () => {
     offer: offer.id,
     endpoint: endpoint.id,
     price: other.id,
+    run: run!.id,
   }
   for (const [k, v] of Object.entries(ids)) expect(v, k).toBeTruthy()
 })
@@ -147,19 +154,17 @@ test.each(Object.keys(byId))(
   async (route) => {
     expect(apiRoutes(), 'a listed route no longer exists').toContain(route)
     const [method, pattern] = route.split(' ') as [string, string]
-    const param = pattern.startsWith('/api/v1/customers')
-      ? ids.customer
-      : pattern.startsWith('/api/v1/subscriptions')
-        ? ids.subscription
-        : pattern.startsWith('/api/v1/segments')
-          ? ids.segment
-          : pattern.startsWith('/api/v1/offers')
-            ? ids.offer
-            : pattern.startsWith('/api/v1/outbound')
-              ? ids.endpoint
-              : undefined
+    const idFor: Array<[string, string]> = [
+      ['/api/v1/customers/', ids.customer],
+      ['/api/v1/subscriptions/', ids.subscription],
+      ['/api/v1/segments/', ids.segment],
+      ['/api/v1/offers/', ids.offer],
+      ['/api/v1/outbound/endpoints/', ids.endpoint],
+      ['/api/v1/sync/runs/', ids.run],
+    ]
+    const param = idFor.find(([prefix]) => pattern.startsWith(prefix))?.[1]
     expect(param, `no id for ${route}`).toBeDefined()
-    const path = pattern.replace(':id', param!)
+    const path = pattern.replace(/:\w+/, param!)
     const body = byId[route]!.body?.(ids)
     const { extensionHeaders } = await import('../support/signing')
     const res = await h.request(path, {
