@@ -190,7 +190,11 @@ export function seedAccount(_em: Emulator, state: AccountState, options: SeedOpt
   const counts = { invoices: state.invoices.size, charges: state.charges.size }
   for (let i = 0; i < options.customers; i++) {
     const created = now - Math.floor(rnd.next() * 730 * DAY) - 3600
-    const place = rnd.pick(PLACES)
+    // Every 997th customer is a US one with a wide subscription (more items than a page), so
+    // those exist whatever the dice say (the random stream shifts with the clock).
+    const wide = i % 997 === 5
+    const picked = rnd.pick(PLACES)
+    const place = wide ? (PLACES.find((p) => p.currency === 'usd') ?? picked) : picked
     const first = rnd.pick(FIRST)
     const last = rnd.pick(LAST)
     const customer = buildCustomer(state, {
@@ -241,7 +245,7 @@ export function seedAccount(_em: Emulator, state: AccountState, options: SeedOpt
       }
       customer.invoice_settings.default_payment_method = pm?.id ?? null
     }
-    if (!rnd.chance(0.82)) continue
+    if (!rnd.chance(0.82) && !wide) continue
     const subCount = rnd.chance(0.08) ? 2 : 1
     for (let s = 0; s < subCount; s++) {
       const sub = seedSubscription(state, rnd, cat, customer, pm, i, now)

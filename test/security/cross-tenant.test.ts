@@ -54,6 +54,7 @@ const own = new Set([
   'POST /api/v1/account/disconnect',
   'GET /api/v1/segments',
   'POST /api/v1/segments',
+  'POST /api/v1/segments/preview',
   'GET /api/v1/stages/settings',
   'PUT /api/v1/stages/settings',
   'GET /api/v1/settings/ingest-key',

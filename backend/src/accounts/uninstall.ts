@@ -1,6 +1,6 @@
 // Uninstall (Stripe's account.application.deauthorized, or an explicit disconnect): forget the
 // tokens at once, stop the account's work, and delete its synced data after the grace period.
-import { and, eq, getTableName, inArray, sql } from 'drizzle-orm'
+import { and, eq, getTableName, inArray, lte, sql } from 'drizzle-orm'
 import type { PgTable } from 'drizzle-orm/pg-core'
 import type { Db } from '../db/client'
 import * as schema from '../db/schema'
@@ -97,10 +97,7 @@ export async function purgeDueAccounts(deps: UninstallDeps): Promise<number> {
     .select({ accountId: schema.accounts.accountId, livemode: schema.accounts.livemode })
     .from(schema.accounts)
     .where(
-      and(
-        eq(schema.accounts.status, 'uninstalled'),
-        sql`${schema.accounts.purgeAfter} <= ${deps.now()}`
-      )
+      and(eq(schema.accounts.status, 'uninstalled'), lte(schema.accounts.purgeAfter, deps.now()))
     )
   let purged = 0
   for (const key of due) if (await purgeAccountData(deps, key)) purged++

@@ -81,13 +81,13 @@ export async function loadOperatorOverview(deps: {
     await deps.db.execute(sql`
       select
         (select count(*)::int from stripe_events where processed_at is null) as unprocessed,
-        (select extract(epoch from (${deps.now()}::timestamptz - min(received_at)))
+        (select extract(epoch from (${deps.now().toISOString()}::timestamptz - min(received_at)))
            from stripe_events where processed_at is null) as oldest_unprocessed,
         percentile_cont(0.5) within group (order by extract(epoch from (processed_at - received_at)) * 1000) as p50,
         max(extract(epoch from (processed_at - received_at)) * 1000) as max_ms,
         count(*)::int as last_hour
       from stripe_events
-      where processed_at is not null and received_at > ${deps.now()}::timestamptz - interval '1 hour'`)
+      where processed_at is not null and received_at > ${deps.now().toISOString()}::timestamptz - interval '1 hour'`)
   )
 
   const failures = rowsOf<Record<string, unknown>>(

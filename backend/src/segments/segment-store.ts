@@ -6,6 +6,7 @@ import type {
   SegmentMember,
   SegmentSummary,
   SegmentUpdate,
+  SegmentPreview,
 } from '@holdfast/shared/api/segments'
 import { describeRule } from '@holdfast/shared/segments/describe-rule'
 import { checkRule, SegmentRule } from '@holdfast/shared/segments/rule'
@@ -15,7 +16,9 @@ import { customerTraits, segmentMemberships, segments } from '../db/schema'
 import { AppError } from '../errors'
 import type { TraitsScope } from '../traits/refresh-traits'
 import { recomputeSegment, type RefreshAllDeps } from './refresh-all'
+import { compileRuleToSql } from './compile-sql'
 import { loadSegments } from './refresh-memberships'
+import { countSegmentMembers } from './select-members'
 
 type SegmentRowFull = typeof segments.$inferSelect
 
@@ -246,6 +249,32 @@ export async function* exportSegmentCsv(
     yield chunk
     cursor = rows.at(-1)!.customerId
   }
+}
+
+/** Members and their MRR for a rule that is not saved yet (the builder's live count). */
+export async function previewSegment(
+  db: Db,
+  scope: TraitsScope,
+  rule: SegmentRule,
+  now: Date
+): Promise<SegmentPreview> {
+  assertRuleFits(rule)
+  const [counted, sums] = await Promise.all([
+    countSegmentMembers(db, scope, rule, now),
+    db.execute(sql`
+      select substr(kv ->> 'key', 5) as currency, sum((kv ->> 'value')::numeric) as amount
+      from customer_traits,
+        jsonb_path_query(customer_traits.traits, '$.keyvalue() ? (@.key starts with "mrr." && @.value.type() == "number")') kv
+      where customer_traits.account_id = ${scope.accountId}
+        and customer_traits.livemode = ${scope.livemode}
+        and ${compileRuleToSql(rule, now)}
+      group by 1
+    `),
+  ])
+  const mrr = Object.fromEntries(
+    rowsOf<{ currency: string; amount: unknown }>(sums).map((r) => [r.currency, Number(r.amount)])
+  )
+  return { members: counted, mrr }
 }
 
 function assertRuleFits(rule: SegmentRule) {

@@ -66,4 +66,9 @@ export const SegmentUpdate = z.strictObject({
 })
 export type SegmentUpdate = z.infer<typeof SegmentUpdate>
 
+/** The settings builder's live count: who would be in a segment with this rule, right now. */
+export const SegmentPreviewRequest = z.strictObject({ rule: SegmentRule })
+export const SegmentPreview = z.object({ members: z.number().int(), mrr: MoneyTotals })
+export type SegmentPreview = z.infer<typeof SegmentPreview>
+
 export const SegmentDeleted = z.object({ id: z.string(), deleted: z.literal(true) })

@@ -21,6 +21,8 @@ import {
   SegmentList,
   SegmentMembersPage,
   SegmentMembersQuery,
+  SegmentPreview,
+  SegmentPreviewRequest,
   SegmentSummary,
   SegmentUpdate,
 } from '@holdfast/shared/api/segments'
@@ -32,6 +34,33 @@ import {
   TrackRequest,
   TrackResponse,
 } from '@holdfast/shared/api/stages'
+import {
+  ActionList,
+  ActionListQuery,
+  ActionResult,
+  ActionSummary,
+  ApplyDiscountRequest,
+  CancelRequest,
+  ChangePlanPreview,
+  ChangePlanPreviewRequest,
+  ChangePlanRequest,
+  ExtendTrialRequest,
+  PauseCollectionRequest,
+  ReactivateRequest,
+  ResumeCollectionRequest,
+} from '@holdfast/shared/api/actions'
+import {
+  CreateOfferRequest,
+  Offer,
+  OfferList,
+  UpdateOfferRequest,
+} from '@holdfast/shared/api/offers'
+import {
+  SyncHealth,
+  SyncImportRequest,
+  SyncRunDetail,
+  SyncStarted,
+} from '@holdfast/shared/api/sync'
 import type { AppDeps, AppEnv } from '../context'
 
 type Op = {
@@ -54,7 +83,23 @@ const ErrorBody = z.object({
 })
 
 const ops: Record<string, Record<string, Op>> = {
-  '/health': { get: { summary: 'Liveness and database check', tag: 'Service', auth: 'none' } },
+  '/healthz': { get: { summary: 'Liveness and database check', tag: 'Service', auth: 'none' } },
+  '/': {
+    get: {
+      summary: 'Operator page (HTML; OPERATOR_TOKEN beyond loopback)',
+      tag: 'Service',
+      auth: 'none',
+      contentType: 'text/html',
+    },
+  },
+  '/operator.json': {
+    get: {
+      summary: 'Operator overview as JSON (OPERATOR_TOKEN beyond loopback)',
+      tag: 'Service',
+      auth: 'none',
+    },
+  },
+  '/openapi.json': { get: { summary: 'This document', tag: 'Service', auth: 'none' } },
   '/webhooks/stripe': {
     post: { summary: 'Stripe (Connect) webhook intake', tag: 'Service', auth: 'stripe' },
   },
@@ -71,6 +116,161 @@ const ops: Record<string, Record<string, Op>> = {
     },
   },
   '/api/v1/account': { get: { summary: 'This installation', tag: 'Account' } },
+  '/api/v1/account/api-key/check': {
+    post: {
+      summary: 'Check a restricted key: account and missing permissions',
+      tag: 'Account',
+      body: z.object({ apiKey: z.string() }),
+    },
+  },
+  '/api/v1/account/api-key': {
+    post: {
+      summary: 'Save a restricted key (sealed) and start the import',
+      tag: 'Account',
+      body: z.object({ apiKey: z.string() }),
+    },
+  },
+  '/api/v1/account/disconnect': {
+    post: {
+      summary: 'Disconnect: tokens deleted now, data after the grace period',
+      tag: 'Account',
+    },
+  },
+  '/api/v1/subscriptions/{id}/pause-collection': {
+    post: {
+      summary: 'Pause collection',
+      tag: 'Actions',
+      params: ['id'],
+      body: PauseCollectionRequest,
+      response: ActionResult,
+    },
+  },
+  '/api/v1/subscriptions/{id}/resume-collection': {
+    post: {
+      summary: 'Resume collection',
+      tag: 'Actions',
+      params: ['id'],
+      body: ResumeCollectionRequest,
+      response: ActionResult,
+    },
+  },
+  '/api/v1/subscriptions/{id}/apply-discount': {
+    post: {
+      summary: 'Apply a discount (offer, coupon or promotion code), keeping the others',
+      tag: 'Actions',
+      params: ['id'],
+      body: ApplyDiscountRequest,
+      response: ActionResult,
+    },
+  },
+  '/api/v1/subscriptions/{id}/change-plan/preview': {
+    post: {
+      summary: 'What a plan change costs now and on the next invoice',
+      tag: 'Actions',
+      params: ['id'],
+      body: ChangePlanPreviewRequest,
+      response: ChangePlanPreview,
+    },
+  },
+  '/api/v1/subscriptions/{id}/change-plan': {
+    post: {
+      summary: 'Change plan (quantity kept, proration as chosen)',
+      tag: 'Actions',
+      params: ['id'],
+      body: ChangePlanRequest,
+      response: ActionResult,
+    },
+  },
+  '/api/v1/subscriptions/{id}/cancel': {
+    post: {
+      summary: 'Cancel now or at period end',
+      tag: 'Actions',
+      params: ['id'],
+      body: CancelRequest,
+      response: ActionResult,
+    },
+  },
+  '/api/v1/subscriptions/{id}/reactivate': {
+    post: {
+      summary: 'Undo a period-end cancellation',
+      tag: 'Actions',
+      params: ['id'],
+      body: ReactivateRequest,
+      response: ActionResult,
+    },
+  },
+  '/api/v1/subscriptions/{id}/extend-trial': {
+    post: {
+      summary: 'Extend a trial',
+      tag: 'Actions',
+      params: ['id'],
+      body: ExtendTrialRequest,
+      response: ActionResult,
+    },
+  },
+  '/api/v1/actions': {
+    get: {
+      summary: 'Audited action runs, filtered and paged',
+      tag: 'Actions',
+      query: ActionListQuery,
+      response: ActionList,
+    },
+  },
+  '/api/v1/actions/summary': {
+    get: {
+      summary: 'Saves and saved MRR by offer and by agent',
+      tag: 'Actions',
+      response: ActionSummary,
+    },
+  },
+  '/api/v1/offers': {
+    get: { summary: 'Offers of this mode', tag: 'Offers', response: OfferList },
+    post: {
+      summary: 'Create an offer (a discount offer creates its coupon)',
+      tag: 'Offers',
+      body: CreateOfferRequest,
+      response: Offer,
+      status: 201,
+    },
+  },
+  '/api/v1/offers/{id}': {
+    get: { summary: 'One offer', tag: 'Offers', params: ['id'], response: Offer },
+    patch: {
+      summary: 'Rename an offer',
+      tag: 'Offers',
+      params: ['id'],
+      body: UpdateOfferRequest,
+      response: Offer,
+    },
+    delete: { summary: 'Archive an offer', tag: 'Offers', params: ['id'], response: Offer },
+  },
+  '/api/v1/sync': {
+    get: {
+      summary:
+        'Sync health: per object type state, counts vs Stripe, lag, failures, last reconciliation',
+      tag: 'Sync',
+      response: SyncHealth,
+    },
+  },
+  '/api/v1/sync/import': {
+    post: {
+      summary: 'Start an import (existing data, or changes only)',
+      tag: 'Sync',
+      body: SyncImportRequest,
+      response: SyncStarted,
+    },
+  },
+  '/api/v1/sync/reconcile': {
+    post: { summary: 'Start a reconciliation now', tag: 'Sync', response: SyncStarted },
+  },
+  '/api/v1/sync/runs/{runId}': {
+    get: {
+      summary: 'One import or reconciliation run',
+      tag: 'Sync',
+      params: ['runId'],
+      response: SyncRunDetail,
+    },
+  },
   '/api/v1/customers/{id}': {
     get: {
       summary: 'Customer profile: traits, segments with explanations, stage, timeline, actions',
@@ -96,6 +296,14 @@ const ops: Record<string, Record<string, Op>> = {
       body: SegmentCreate,
       response: SegmentSummary,
       status: 201,
+    },
+  },
+  '/api/v1/segments/preview': {
+    post: {
+      summary: 'Live count: members and MRR for an unsaved rule',
+      tag: 'Segments',
+      body: SegmentPreviewRequest,
+      response: SegmentPreview,
     },
   },
   '/api/v1/segments/{id}': {

@@ -4,6 +4,7 @@ import {
   SegmentCreate,
   SegmentListQuery,
   SegmentMembersQuery,
+  SegmentPreviewRequest,
   SegmentUpdate,
 } from '@holdfast/shared/api/segments'
 import {
@@ -14,6 +15,7 @@ import {
   getSegmentSummary,
   listSegmentMembers,
   listSegments,
+  previewSegment,
   updateSegment,
 } from '../../segments/segment-store'
 import type { AppDeps, AppEnv } from '../context'
@@ -33,6 +35,10 @@ export function segmentRoutes(deps: AppDeps) {
     .post('/segments', async (c) => {
       const input = SegmentCreate.parse(await c.req.json())
       return c.json(await createSegment(deps, scopeOf(c.get('caller')), input), 201)
+    })
+    .post('/segments/preview', async (c) => {
+      const { rule } = SegmentPreviewRequest.parse(await c.req.json())
+      return c.json(await previewSegment(deps.db, scopeOf(c.get('caller')), rule, deps.now()))
     })
     .get('/segments/:id', async (c) =>
       c.json(await getSegmentSummary(deps.db, scopeOf(c.get('caller')), c.req.param('id')))
