@@ -17,7 +17,8 @@ const seeded = emulator.seed(merchant.id, 'live', { customers, seed: 1 })
 const server = await emulator.listen(0)
 
 process.on('message', (message: { type: string }) => {
-  if (message.type === 'counters') process.send!({ type: 'counters', counters: emulator.counters() })
+  if (message.type === 'counters')
+    process.send!({ type: 'counters', counters: emulator.counters() })
   if (message.type === 'reset') {
     emulator.faults.resetCounters()
     process.send!({ type: 'reset' })

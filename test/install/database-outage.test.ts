@@ -67,6 +67,11 @@ test.runIf(testDbKind() === 'postgres')(
     await waitFor(async () => (await h!.db().select().from(stripeCustomers)).length === 5, {
       what: 'customers applied',
     })
+    // A batch is marked done after its last event is applied.
+    await waitFor(
+      async () => (await h!.db().select().from(stripeEvents)).every((e) => e.outcome !== null),
+      { what: 'events marked applied' }
+    )
     const stored = await h.db().select().from(stripeEvents)
     expect(stored.map((e) => e.outcome).sort()).toEqual(Array(5).fill('applied'))
   }

@@ -1,5 +1,5 @@
 import { afterEach, expect, test } from 'vitest'
-import { accounts, credentials, stripeCustomers } from '../../backend/src/db/schema'
+import { accounts, credentials, stripeCustomers, syncRuns } from '../../backend/src/db/schema'
 import { startHarness, type Harness } from '../support/harness'
 import { waitFor } from '../support/wait'
 
@@ -46,8 +46,12 @@ test('install stores the tokens sealed, refreshes after expiry, and uninstall pu
   expect(issued.length).toBeGreaterThan(0)
   const stored = await everythingStored(h)
   for (const token of issued) expect(stored).not.toContain(token)
-  // the first import was queued
-  expect(await h.queue.depth('sync-task')).toBe(1)
+  // the first import was queued, and a sync worker started it
+  await waitFor(async () => (await h!.db().select().from(syncRuns)).length === 1, {
+    what: 'the first import',
+  })
+  const [run] = await h.db().select().from(syncRuns)
+  expect(run).toMatchObject({ accountId: merchant.accountId, livemode: false, kind: 'backfill' })
 
   // A customer created at Stripe arrives by webhook.
   const stripe = h.stripeAs(merchant.accountId)

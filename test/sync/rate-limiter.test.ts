@@ -90,10 +90,7 @@ test('a 429 cuts the pace and blocks for a moment, then it climbs back to the li
   const [bucket] = await db.database.db
     .select()
     .from(rateLimitBuckets)
-    .where(
-      // the account's bucket
-      (await import('drizzle-orm')).eq(rateLimitBuckets.key, 'stripe:acct_1Limits:test')
-    )
+    .where(eq(rateLimitBuckets.key, 'stripe:acct_1Limits:test')) // the account's bucket
   expect(bucket!.ratePerSecond).toBeCloseTo(14, 5)
   expect(bucket!.blockedUntil).not.toBeNull()
   const started = performance.now()

@@ -370,6 +370,7 @@ export function startSyncRunner(deps: SyncDeps, options: SyncRunnerOptions = {})
       ? setInterval(() => {
           void (async () => {
             const now = Date.now()
+            if (process.env.SYNC_MEM_PROBE) { const m = process.memoryUsage(); deps.log.warn('mem', { rss: Math.round(m.rss / 1e6), heap: Math.round(m.heapUsed / 1e6), total: Math.round(m.heapTotal / 1e6), ext: Math.round(m.external / 1e6), ab: Math.round(m.arrayBuffers / 1e6), active: active.size }) }
             if (now - lastPriorities >= PRIORITY_MS) {
               lastPriorities = now
               await refreshPriorities()

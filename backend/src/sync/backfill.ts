@@ -824,8 +824,13 @@ export function mergeStats(a: TaskStats, b: TaskStats): TaskStats {
   return out
 }
 
-/** Deep equality of JSON values, ignoring key order (jsonb reorders keys). */
+/**
+ * Deep equality of JSON values, ignoring key order (jsonb reorders keys). Values with toJSON
+ * (stripe-node parses `*_decimal` fields into Decimal objects) compare as they serialise.
+ */
 export function sameJson(a: unknown, b: unknown): boolean {
+  a = asJson(a)
+  b = asJson(b)
   if (a === b) return true
   if (typeof a !== typeof b || a === null || b === null || typeof a !== 'object') return false
   if (Array.isArray(a) !== Array.isArray(b)) return false
@@ -849,6 +854,14 @@ export async function relaxCommit(tx: Db) {
 }
 
 const createdOf = (o: StripeObject) => (typeof o.created === 'number' ? o.created : null)
+
+function asJson(v: unknown): unknown {
+  return v !== null &&
+    typeof v === 'object' &&
+    typeof (v as { toJSON?: unknown }).toJSON === 'function'
+    ? (v as { toJSON(): unknown }).toJSON()
+    : v
+}
 
 export function num(v: unknown): number | null {
   if (v === null || v === undefined) return null

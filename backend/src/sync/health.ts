@@ -324,3 +324,55 @@ function date(v: unknown): Date | null {
 }
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null)
+
+export type TypeProgress = {
+  type: string
+  state: SyncTypeState
+  listed: number
+  progress: number | null
+  fixed: number
+}
+
+/** Per object type progress of one run (the CLI's bars). */
+export async function runProgress(db: Db, runId: string): Promise<TypeProgress[]> {
+  const tasks = await tasksOf(db, runId)
+  const listTasks = tasks.filter((t) => !t.objectType.startsWith('verify:'))
+  const estimates = estimateByType(listTasks)
+  return types.map((type) => {
+    const mine = tasks.filter((t) => writtenBy(t.objectType).includes(type))
+    const listing = mine.filter((t) => !t.objectType.startsWith('verify:'))
+    let state: SyncTypeState
+    if (mine.length === 0) state = 'not_started'
+    else if (mine.some((t) => t.state === 'failed')) state = 'failed'
+    else if (mine.every((t) => t.state === 'done')) state = 'done'
+    else if (mine.every((t) => t.state === 'canceled' || t.state === 'done')) state = 'canceled'
+    else if (mine.some((t) => t.state === 'running' || t.pages > 0 || t.state === 'done'))
+      state = 'running'
+    else state = 'pending'
+    let progress: number | null = state === 'done' ? 100 : null
+    if (state === 'running' || state === 'pending') {
+      let fetched = 0
+      let remaining: number | null = 0
+      for (const parent of new Set(listing.map((t) => t.objectType))) {
+        const e = estimates.get(parent)
+        if (!e) continue
+        fetched += e.fetched
+        remaining = remaining === null || e.remaining === null ? null : remaining + e.remaining
+      }
+      if (remaining !== null)
+        progress =
+          fetched + remaining > 0
+            ? Math.min(99, Math.floor((100 * fetched) / (fetched + remaining)))
+            : 0
+    }
+    const stat = (kind: 'added' | 'updated' | 'deleted') =>
+      mine.reduce((n, t) => n + (t.stats[kind]?.[type] ?? 0), 0)
+    return {
+      type,
+      state,
+      listed: listing.reduce((n, t) => n + (t.stats.seen?.[type] ?? 0), 0),
+      progress,
+      fixed: stat('added') + stat('updated') + stat('deleted'),
+    }
+  })
+}

@@ -111,14 +111,19 @@ export const listSpecs: Record<ListType, ListSpec> = {
             s.subscriptionItems.list({ subscription: sub.id, limit: 100, starting_after: after })
           )
         }
-        for (const item of subItems)
-          items.push({ ...item, subscription: idOf(item.subscription) ?? sub.id })
+        // (Freshly parsed objects, ours to change in place: no copies of big pages.)
+        for (const item of subItems) {
+          if (typeof item.subscription !== 'string')
+            item.subscription = idOf(item.subscription) ?? sub.id
+          items.push(item)
+        }
         // Expanded to reach the discount objects; stored as ids, the shape webhooks carry.
         const list = Array.isArray(sub.discounts) ? (sub.discounts as unknown[]) : null
         if (list) {
           for (const d of list) if (isObject(d) && typeof d.id === 'string') discounts.push(d)
-          stored.push({ ...sub, discounts: list.map((d) => idOf(d) ?? d) })
-        } else stored.push(sub)
+          sub.discounts = list.map((d) => idOf(d) ?? d)
+        }
+        stored.push(sub)
       }
       return new Map([
         ['subscription', stored],
@@ -138,9 +143,10 @@ export const listSpecs: Record<ListType, ListSpec> = {
       const payments: StripeObject[] = []
       const stored: StripeObject[] = []
       for (const invoice of invoices) {
-        const { payments: embedded, ...rest } = invoice as StripeObject & {
-          payments?: { data?: StripeObject[]; has_more?: boolean }
-        }
+        const embedded = invoice.payments as
+          { data?: StripeObject[]; has_more?: boolean } | undefined
+        // Stored without them, the shape webhooks carry.
+        delete invoice.payments
         let list = embedded?.data ?? []
         if (embedded?.has_more) {
           list = await allPages(fetch, 'GET /v1/invoice_payments', (s, after) =>
@@ -148,7 +154,7 @@ export const listSpecs: Record<ListType, ListSpec> = {
           )
         }
         payments.push(...list)
-        stored.push(rest as StripeObject)
+        stored.push(invoice)
       }
       return new Map([
         ['invoice', stored],

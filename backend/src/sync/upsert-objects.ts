@@ -1,7 +1,7 @@
 // Writes Stripe objects into their tables with the freshness guard: a row only changes when the
 // incoming version is newer than the one it holds, and a tombstoned row never changes again.
 // Both the webhook path and backfill/reconciliation write through here.
-import { getTableName, sql, type SQL } from 'drizzle-orm'
+import { getTableName, sql } from 'drizzle-orm'
 import { rowsOf, type Db } from '../db/client'
 import { objectSpecs, type StripeObject } from './stripe-objects'
 
