@@ -76,13 +76,14 @@ const EnvSchema = z.object({
   UNINSTALL_GRACE_DAYS_TEST: z.coerce.number().min(0).default(0),
   UNINSTALL_GRACE_DAYS_LIVE: z.coerce.number().min(0).default(30),
   WEBHOOK_WORKERS: z.coerce.number().int().min(0).default(4),
-  SYNC_WORKERS: z.coerce.number().int().min(0).default(20),
-  SYNC_TYPE_CONCURRENCY: z.coerce.number().int().min(1).default(4),
+  SYNC_WORKERS: z.coerce.number().int().min(0).default(16),
+  SYNC_TYPE_CONCURRENCY: z.coerce.number().int().min(1).default(3),
   SYNC_RATE_LIMIT_TEST: z.coerce.number().positive().default(25),
   SYNC_RATE_LIMIT_LIVE: z.coerce.number().positive().default(100),
   SYNC_RATE_LIMIT_PER_ENDPOINT: z.coerce.number().positive().default(25),
   SYNC_TASK_LEASE_SECONDS: z.coerce.number().positive().default(30),
   SYNC_PAGE_SIZE: z.coerce.number().int().min(1).max(100).default(100),
+  SYNC_PAGES_IN_MEMORY: z.coerce.number().int().min(1).default(20),
   SYNC_PAYMENT_METHODS: z.enum(['auto', 'list', 'per_customer']).default('auto'),
   RECONCILE_CRON: z.string().trim().min(9).default('23 3 * * *'),
   OPERATOR_TOKEN: optionalString,
@@ -132,6 +133,8 @@ export type SyncConfig = {
   /** A claimed task is another worker's to take over when its holder is silent this long. */
   leaseSeconds: number
   pageSize: number
+  /** Pages listed but not yet written, at most, per process (bounds memory). */
+  pagesInMemory: number
   /** `list`: one paymentMethods.list; `per_customer`: one list per customer (what real Stripe allows). */
   paymentMethods: 'list' | 'per_customer'
   reconcileCron: string
@@ -188,6 +191,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       },
       leaseSeconds: e.SYNC_TASK_LEASE_SECONDS,
       pageSize: e.SYNC_PAGE_SIZE,
+      pagesInMemory: e.SYNC_PAGES_IN_MEMORY,
       // Real Stripe lists a customer's payment methods only per customer; a stand-in may allow one list.
       paymentMethods:
         e.SYNC_PAYMENT_METHODS === 'auto'

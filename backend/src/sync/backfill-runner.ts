@@ -75,6 +75,7 @@ export function startSyncRunner(deps: SyncDeps, options: SyncRunnerOptions = {})
   const cap = deps.config.sync.typeConcurrency
   const workers = options.workers ?? deps.config.sync.workers
   const active = new Map<number, { task: TaskRow; controller: AbortController }>()
+  const pageSlots = semaphore(deps.config.sync.pagesInMemory)
   /** Objects left per run and type: the limiter serves the biggest first. */
   const priorities = new Map<string, number>()
   let running = true
@@ -221,6 +222,7 @@ export function startSyncRunner(deps: SyncDeps, options: SyncRunnerOptions = {})
       hooks: options.hooks,
       nowSeconds,
       pending: {},
+      pageSlot: () => pageSlots.acquire(),
       onRunFinished: (runId, state) => onRunFinished(runId, state),
       fetch: (endpoint, fn) =>
         callStripe(
@@ -370,7 +372,6 @@ export function startSyncRunner(deps: SyncDeps, options: SyncRunnerOptions = {})
       ? setInterval(() => {
           void (async () => {
             const now = Date.now()
-            if (process.env.SYNC_MEM_PROBE) { const m = process.memoryUsage(); deps.log.warn('mem', { rss: Math.round(m.rss / 1e6), heap: Math.round(m.heapUsed / 1e6), total: Math.round(m.heapTotal / 1e6), ext: Math.round(m.external / 1e6), ab: Math.round(m.arrayBuffers / 1e6), active: active.size }) }
             if (now - lastPriorities >= PRIORITY_MS) {
               lastPriorities = now
               await refreshPriorities()
@@ -414,6 +415,32 @@ export function startSyncRunner(deps: SyncDeps, options: SyncRunnerOptions = {})
     kick: wakeAll,
     stop: () => halt(true),
     crash: () => halt(false),
+  }
+}
+
+/** At most `n` holders at once; acquire() resolves to the release. */
+function semaphore(n: number) {
+  let free = n
+  const waiting: Array<() => void> = []
+  const release = () => {
+    const next = waiting.shift()
+    if (next) next()
+    else free++
+  }
+  return {
+    acquire(): Promise<() => void> {
+      let released = false
+      const once = () => {
+        if (released) return
+        released = true
+        release()
+      }
+      if (free > 0) {
+        free--
+        return Promise.resolve(once)
+      }
+      return new Promise((resolve) => waiting.push(() => resolve(once)))
+    },
   }
 }
 

@@ -79,6 +79,8 @@ export type TaskContext = {
   fetch: Fetch
   nowSeconds(): number
   hooks?: SyncHooks
+  /** Waits for one of the process's page slots; call the result to give it back. */
+  pageSlot(): Promise<() => void>
   /** 429s and retries since the last commit; merged into the task's stats there. */
   pending: TaskStats
   onRunFinished(runId: string, state: string): void
@@ -476,26 +478,38 @@ export async function runListTask(ctx: TaskContext): Promise<void> {
   const spec = listSpecs[task.objectType as ListType]
   if (!spec) throw new Error(`unknown list type ${task.objectType}`)
   const pageSize = ctx.deps.config.sync.pageSize
-  const fetchPage = (after: string | null, windowStart: number | null) =>
-    ctx.fetch(spec.endpoint, (stripe) => {
-      const at = ctx.nowSeconds()
-      const created: { gte?: number; lt?: number } = {}
-      if (windowStart !== null) created.gte = windowStart
-      if (task.windowEnd !== null) created.lt = task.windowEnd
-      return spec
-        .list(stripe, {
-          limit: pageSize,
-          ...(after ? { starting_after: after } : {}),
-          ...(Object.keys(created).length > 0 ? { created } : {}),
-        })
-        .then((page) => ({ page, at }))
-    })
+  // A page holds one of the process's page slots from its request until it is written: memory
+  // stays bounded however many tasks run.
+  const fetchPage = async (after: string | null, windowStart: number | null) => {
+    const release = await ctx.pageSlot()
+    try {
+      const fetched = await ctx.fetch(spec.endpoint, (stripe) => {
+        const at = ctx.nowSeconds()
+        const created: { gte?: number; lt?: number } = {}
+        if (windowStart !== null) created.gte = windowStart
+        if (task.windowEnd !== null) created.lt = task.windowEnd
+        return spec
+          .list(stripe, {
+            limit: pageSize,
+            ...(after ? { starting_after: after } : {}),
+            ...(Object.keys(created).length > 0 ? { created } : {}),
+          })
+          .then((page) => ({ page, at }))
+      })
+      return { ...fetched, release }
+    } catch (err) {
+      release()
+      throw err
+    }
+  }
 
   let next: ReturnType<typeof fetchPage> | null = fetchPage(task.cursor, task.windowStart)
+  let holding: (() => void) | null = null
   try {
     for (;;) {
       const t0 = performance.now()
-      const { page, at } = await next!
+      const { page, at, release } = await next!
+      holding = release
       const t1 = performance.now()
       next = null
       const last = page.data.at(-1)
@@ -530,6 +544,8 @@ export async function runListTask(ctx: TaskContext): Promise<void> {
         },
         spec.type
       )
+      release()
+      holding = null
       ctx.hooks?.afterCommit?.({ task, page: task.pages, objects: page.data.length })
       ctx.deps.log.debug('sync page', {
         taskId: task.id,
@@ -541,8 +557,9 @@ export async function runListTask(ctx: TaskContext): Promise<void> {
       if (result.done) return
     }
   } finally {
-    // A prefetched page nobody will write: let it settle quietly.
-    if (next) next.catch(() => {})
+    holding?.()
+    // A prefetched page nobody will write: let it settle, then give its slot back.
+    if (next) next.then((p) => p.release()).catch(() => {})
   }
 }
 
