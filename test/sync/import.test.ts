@@ -2,12 +2,16 @@
 // health tells the truth per object type.
 import { afterEach, expect, test } from 'vitest'
 import { saveApiKey } from '../../backend/src/accounts/credentials'
+import { syncTasks } from '../../backend/src/db/schema'
 import { startHarness, type Harness } from '../support/harness'
+import { waitFor } from '../support/wait'
 import {
   emulatorCounts,
   expectMirrors,
+  heldObjects,
   installSeeded,
   listedCounts,
+  runsOf,
   syncTestEnv,
   waitForRun,
 } from './support/kit'
@@ -124,4 +128,50 @@ test('a type Stripe refuses fails with its reason; health never says done', asyn
   expect(charge.failures[0].reason).toMatch(/permission|charge/i)
   const customer = health.body.objects.find((o: { type: string }) => o.type === 'customer')
   expect(customer.state).toBe('done')
+})
+
+test('disconnecting during the import stops it: tasks canceled, data purged, nothing written after', async () => {
+  h = await startHarness({ emulator: true, env: syncTestEnv })
+  h.emulator!.faults.setLatency({ fixedMs: 30 })
+  const merchant = await installSeeded(h, { customers: 200, seed: 6 })
+  await waitFor(async () => (await heldObjects(h!.db(), merchant.scope, 'customer')).size > 0, {
+    what: 'the import under way',
+  })
+  expect((await h.as(merchant).post('/api/v1/account/disconnect')).status).toBe(200)
+  // Test mode has no grace period: the purge follows at once.
+  const gone = async () =>
+    (await runsOf(h!.db(), merchant.scope)).length === 0 &&
+    (await heldObjects(h!.db(), merchant.scope, 'customer')).size === 0 &&
+    (await h!.db().select().from(syncTasks)).length === 0
+  await waitFor(gone, { what: 'the account purged' })
+  // A page in flight when the tasks were canceled must not write anything afterwards.
+  await new Promise((r) => setTimeout(r, 1_500))
+  expect(await gone()).toBe(true)
+  for (const type of ['subscription', 'invoice', 'charge', 'payment_method'])
+    expect((await heldObjects(h.db(), merchant.scope, type)).size).toBe(0)
+})
+
+test('while importing, health says importing with progress per type, never done', async () => {
+  h = await startHarness({ emulator: true, env: syncTestEnv })
+  h.emulator!.faults.setLatency({ fixedMs: 25 })
+  const merchant = await installSeeded(h, { customers: 250, seed: 12 })
+  let midway: { state: string; done: boolean; import: { progress: number } } | undefined
+  await waitFor(
+    async () => {
+      const body = (await h!.as(merchant).get('/api/v1/sync')).body
+      const progress = body.import?.progress
+      if (body.state === 'importing' && progress > 10 && progress < 90) midway = body
+      return midway !== undefined || body.state === 'done'
+    },
+    { what: 'health midway', intervalMs: 100, timeoutMs: 30_000 }
+  )
+  expect(midway).toBeDefined()
+  expect(midway!.done).toBe(false)
+  const customer = (
+    midway as unknown as { objects: Array<{ type: string; progress: number }> }
+  ).objects.find((o) => o.type === 'customer')!
+  expect(customer.progress).toBeGreaterThan(0)
+  await waitForRun(h, merchant.scope)
+  const after = (await h.as(merchant).get('/api/v1/sync')).body
+  expect(after).toMatchObject({ state: 'done', done: true, import: { progress: 100 } })
 })

@@ -159,3 +159,12 @@ test('a subscription item removed and a discount deleted while offline are retir
   await expectMirrors(h!, merchant)
   expect(health.reconciliation.fixed.deleted).toEqual({ subscription_item: 1, discount: 1 })
 })
+
+test('the nightly job reconciles every active installation', async () => {
+  const merchant = await importedMerchant(20, 25)
+  // What pg-boss sends on the schedule: an empty job.
+  await h!.queue.send('reconcile', {})
+  const run = await waitForRun(h!, merchant.scope, 'reconcile')
+  expect(run.state).toBe('done')
+  expect((run.summary as { mode?: string }).mode).toBe('events')
+})

@@ -59,6 +59,7 @@ export function wakeSyncRunners(): void {
 const MAX_TASK_ATTEMPTS = 8
 const POLL_MS = 1_000
 const SWEEP_MS = 5_000
+const SEEN_SWEEP_MS = 10 * 60_000
 const PRIORITY_MS = 1_000
 
 /** Claim order: the small catalogue first (parents, one page each), then the largest types. */
@@ -89,18 +90,19 @@ export function startSyncRunner(deps: SyncDeps, options: SyncRunnerOptions = {})
   wakeups.add(wakeAll)
   const nowSeconds = () => Math.floor(deps.now().getTime() / 1000)
 
-  function onRunFinished(
-    runId: string,
-    state: string,
-    scope?: { accountId: string; livemode: boolean }
-  ) {
-    deps.log.info('sync run finished', { runId, state })
-    if (scope) options.hooks?.onRunFinished?.({ id: runId, kind: '', state, scope })
-    else
-      void loadRun(deps.db, runId).then((run) => {
+  function onRunFinished(runId: string, state: string) {
+    void loadRun(deps.db, runId)
+      .then((run) => {
+        deps.log.info('sync run finished', {
+          runId,
+          state,
+          kind: run?.kind,
+          accountId: run?.scope.accountId,
+        })
         if (run)
           options.hooks?.onRunFinished?.({ id: runId, kind: run.kind, state, scope: run.scope })
       })
+      .catch((err: unknown) => deps.log.warn('sync run finished: hook failed', { runId, err }))
   }
 
   async function claim(): Promise<TaskRow | null> {
@@ -367,6 +369,7 @@ export function startSyncRunner(deps: SyncDeps, options: SyncRunnerOptions = {})
   const loops = Array.from({ length: workers }, () => loop())
   let lastSweep = 0
   let lastPriorities = 0
+  let lastSeenSweep = Date.now()
   const poller =
     workers > 0
       ? setInterval(() => {
@@ -379,6 +382,13 @@ export function startSyncRunner(deps: SyncDeps, options: SyncRunnerOptions = {})
             if (now - lastSweep >= SWEEP_MS) {
               lastSweep = now
               for (const run of await sweepRuns(deps.db)) onRunFinished(run.id, run.state)
+            }
+            if (now - lastSeenSweep >= SEEN_SWEEP_MS) {
+              lastSeenSweep = now
+              // A run purged with its account (uninstall) leaves the ids it had seen behind.
+              await deps.db.execute(sql`
+                delete from sync_seen s where not exists (
+                  select 1 from sync_runs r where r.id = s.run_id and r.state in ('pending', 'running'))`)
             }
             const busy = rowsOf<{ busy: boolean }>(
               await deps.db.execute(
@@ -501,5 +511,3 @@ async function loadRun(db: Db, id: string) {
     scope: { accountId: String(r.account_id), livemode: Boolean(r.livemode) },
   }
 }
-
-export { callStripe }

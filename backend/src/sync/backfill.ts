@@ -6,7 +6,7 @@
 //
 // Every object is written through upsertObjects with version `at` = when its list request started:
 // a webhook applied meanwhile with a newer event time is never overwritten by an older page.
-import { and, desc, eq, inArray, sql } from 'drizzle-orm'
+import { and, desc, eq, getTableName, inArray, sql } from 'drizzle-orm'
 import type Stripe from 'stripe'
 import { currentApiKey, type CredentialDeps } from '../accounts/credentials'
 import type { Config } from '../config'
@@ -26,7 +26,6 @@ import type { RateLimiter } from './rate-limiter'
 import { callStripe } from './stripe-call'
 import { objectSpecs, type StripeObject } from './stripe-objects'
 import { upsertObjects, type AccountScope } from './upsert-objects'
-import { getTableName } from 'drizzle-orm'
 
 export type SyncDeps = CredentialDeps & {
   config: Pick<Config, 'sync'>
@@ -75,7 +74,7 @@ export type TaskContext = {
   limiter: RateLimiter
   task: TaskRow
   signal: AbortSignal
-  /** One Stripe request through the limiter with retries; `at` = unix seconds it was sent. */
+  /** One Stripe request through the limiter, with retries. */
   fetch: Fetch
   nowSeconds(): number
   hooks?: SyncHooks
@@ -648,7 +647,9 @@ export async function finishRunIfComplete(tx: Db, runId: string): Promise<string
       }))
     ),
   }
-  const state = failed.length > 0 ? 'failed' : 'done'
+  // Canceled tasks (uninstall, or the merchant chose "only changes") cancel the run.
+  const state =
+    failed.length > 0 ? 'failed' : tasks.some((t) => t.state === 'canceled') ? 'canceled' : 'done'
   const error =
     failed.length > 0
       ? [...new Set(failed.map((t) => `${String(t.object_type)}: ${String(t.error ?? 'failed')}`))]
@@ -754,6 +755,8 @@ export function remainingObjects(t: TaskProgress, fallbackDensity: number | null
     const density = t.fetched / covered
     return Math.max(0, t.cursorCreated - low) * density
   }
+  // The window below the account's creation is a one-request check, normally empty.
+  if (t.windowStart === null && t.windowEnd !== null && t.pages === 0) return 0
   if (fallbackDensity === null) return null
   const high = t.windowEnd ?? Math.floor(Date.now() / 1000)
   return Math.max(0, high - low) * fallbackDensity

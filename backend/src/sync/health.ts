@@ -163,11 +163,13 @@ export async function buildSyncHealth(
   if (importRun && choice === 'existing') {
     if (importRun.state === 'done') importProgress = 100
     else {
+      // Types not estimated yet (nothing listed) are left out until they are.
       let fetched = 0
-      let remaining: number | null = 0
+      let remaining: number | null = null
       for (const e of estimates.values()) {
+        if (e.remaining === null) continue
         fetched += e.fetched
-        remaining = remaining === null || e.remaining === null ? null : remaining + e.remaining
+        remaining = (remaining ?? 0) + e.remaining
       }
       if (remaining !== null)
         importProgress =

@@ -8,8 +8,7 @@
 // 3. Objects we hold that the listing did not show are checked one by one: gone at Stripe (a
 //    delete we missed) → tombstone; still there → written again.
 // The run's summary says what was missed and fixed, per object type.
-import { and, eq, sql } from 'drizzle-orm'
-import { getTableName } from 'drizzle-orm'
+import { and, eq, getTableName, sql } from 'drizzle-orm'
 import { rowsOf, type Db } from '../db/client'
 import { accounts, syncCursors, syncRuns } from '../db/schema'
 import { storeEvents } from './event-store'
