@@ -76,6 +76,7 @@ const EnvSchema = z.object({
   UNINSTALL_GRACE_DAYS_TEST: z.coerce.number().min(0).default(0),
   UNINSTALL_GRACE_DAYS_LIVE: z.coerce.number().min(0).default(30),
   WEBHOOK_WORKERS: z.coerce.number().int().min(0).default(4),
+  TRAITS_WORKERS: z.coerce.number().int().min(0).default(4),
   SYNC_WORKERS: z.coerce.number().int().min(0).default(16),
   SYNC_TYPE_CONCURRENCY: z.coerce.number().int().min(1).default(3),
   SYNC_RATE_LIMIT_TEST: z.coerce.number().positive().default(25),
@@ -117,6 +118,7 @@ export type Config = {
   apiRateLimitPerMinute: number
   uninstallGraceDays: { test: number; live: number }
   webhookWorkers: number
+  traitsWorkers: number
   sync: SyncConfig
   /** Guards the operator page when the service listens beyond loopback. */
   operatorToken: string | undefined
@@ -181,6 +183,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     apiRateLimitPerMinute: e.API_RATE_LIMIT_PER_MINUTE,
     uninstallGraceDays: { test: e.UNINSTALL_GRACE_DAYS_TEST, live: e.UNINSTALL_GRACE_DAYS_LIVE },
     webhookWorkers: e.WEBHOOK_WORKERS,
+    traitsWorkers: e.TRAITS_WORKERS,
     sync: {
       workers: e.SYNC_WORKERS,
       typeConcurrency: e.SYNC_TYPE_CONCURRENCY,

@@ -1,22 +1,36 @@
-// The running parts above the database and queue: queue workers, the webhook event drainer, and
-// the HTTP app. The service (main.ts) and the integration-test harness both build exactly this.
+// The running parts above the database and queue: queue workers, the webhook event drainer, the
+// customer refresher, the sync runner and the HTTP app. The service (main.ts) and the
+// integration-test harness both build exactly this.
 import type { AppDeps } from './http/context'
 import { createApp } from './http/app'
+import type { PollingWorkers } from './queue/polling-workers'
 import { registerWorkers } from './queue/workers'
 import { startEventDrainer } from './sync/event-drainer'
 import { startSyncRunner } from './sync/backfill-runner'
-import { refreshCustomer } from './traits/on-customer-changed'
+import { startCustomerRefresher } from './traits/refresh-queue'
 import { webhookSecretSource } from './sync/webhook-endpoints'
 
 export async function startRuntime(deps: AppDeps) {
   await registerWorkers(deps)
-  const drainer = startEventDrainer(
-    {
-      ...deps,
-      onCustomerChanged: async (scope, id) => void (await refreshCustomer(deps, scope, id)),
-    },
+  // Webhook events are applied by the drainer; the customers they changed are refreshed
+  // (traits → segments → stage → outbound) by the refresher, off the apply path.
+  const refresher = startCustomerRefresher(deps, { workers: deps.config.traitsWorkers })
+  const events = startEventDrainer(
+    { ...deps, onCustomersMarked: () => refresher.kick() },
     { workers: deps.config.webhookWorkers }
   )
+  const drainer: PollingWorkers = {
+    kick: () => events.kick(),
+    async stop() {
+      await events.stop()
+      await refresher.stop()
+    },
+    /** Events applied and the customers they changed refreshed. */
+    async idle() {
+      await events.idle()
+      await refresher.idle()
+    },
+  }
   // Import and reconciliation tasks (any number of processes share them through the database).
   const syncRunner = startSyncRunner(deps, {
     hooks: {

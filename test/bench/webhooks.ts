@@ -1,6 +1,9 @@
 // bench:webhooks — signed events posted over loopback to a real backend process on Postgres at
-// rising rates. Prints sustained events/s, p50/p99 time to 2xx, and p99 receipt → applied.
-// Targets (2-core machine): ≥ 2,000 events/s sustained, p99 ack ≤ 25 ms at 500/s, p99 applied ≤ 1 s.
+// rising rates. Prints sustained events/s, p50/p99 time to 2xx, p99 receipt → applied (the event's
+// object stored, the customer marked for a refresh) and p99 receipt → traits (the customer's traits,
+// segments and stage recomputed by the refresh workers). Every event is a new customer: the most
+// expensive refresh. Targets (2-core machine): ≥ 2,000 events/s sustained, p99 ack ≤ 25 ms at
+// 500/s, p99 applied ≤ 1 s.
 import { spawn } from 'node:child_process'
 import http from 'node:http'
 import { randomBytes } from 'node:crypto'
@@ -21,7 +24,7 @@ const dbUrl = new URL(adminUrl)
 dbUrl.pathname = `/${dbName}`
 
 const main = fileURLToPath(new URL('../../backend/src/main.ts', import.meta.url))
-const server = spawn(process.execPath, ['--import', 'tsx', main], {
+const server = spawn(process.execPath, [...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.BENCH_CPU_PROF] : []), '--import', 'tsx', main], {
   env: {
     ...process.env,
     DATABASE_URL: dbUrl.toString(),
@@ -30,6 +33,7 @@ const server = spawn(process.execPath, ['--import', 'tsx', main], {
     STRIPE_WEBHOOK_SECRETS: secret,
     HOLDFAST_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     ...(process.env.WEBHOOK_WORKERS ? { WEBHOOK_WORKERS: process.env.WEBHOOK_WORKERS } : {}),
+    ...(process.env.TRAITS_WORKERS ? { TRAITS_WORKERS: process.env.TRAITS_WORKERS } : {}),
   },
   stdio: ['ignore', 'pipe', 'inherit'],
 })
@@ -120,6 +124,14 @@ async function waitApplied() {
   }
 }
 
+async function waitRefreshed() {
+  for (;;) {
+    const [row] = await sql`select count(*)::int as n from customer_refresh_queue`
+    if (row!.n === 0) return
+    await new Promise((r) => setTimeout(r, 100))
+  }
+}
+
 type StepResult = {
   rate: number
   sent: number
@@ -128,7 +140,9 @@ type StepResult = {
   p50: number
   p99: number
   appliedP99: number
+  traitsP99: number
   drainSeconds: number
+  traitsDrainSeconds: number
 }
 
 async function runStep(rate: number): Promise<StepResult> {
@@ -147,9 +161,14 @@ async function runStep(rate: number): Promise<StepResult> {
   const drainStart = performance.now()
   await waitApplied()
   const drainSeconds = (performance.now() - drainStart) / 1000
+  await waitRefreshed()
+  const traitsDrainSeconds = (performance.now() - drainStart) / 1000
   const lags = await sql`
-    select extract(epoch from (processed_at - received_at)) * 1000 as ms from stripe_events
-    where id like 'evt_bench_%' and split_part(id, '_', 3)::int >= ${firstSeq}`
+    select extract(epoch from (e.processed_at - e.received_at)) * 1000 as ms,
+      extract(epoch from (t.computed_at - e.received_at)) * 1000 as traits_ms
+    from stripe_events e
+    left join customer_traits t on t.customer_id = 'cus_bench_' || split_part(e.id, '_', 3)
+    where e.id like 'evt_bench_%' and split_part(e.id, '_', 3)::int >= ${firstSeq}`
   const ok = done.filter((r) => r.status === 200)
   return {
     rate,
@@ -168,7 +187,12 @@ async function runStep(rate: number): Promise<StepResult> {
       lags.map((r) => Number(r.ms)),
       99
     ),
+    traitsP99: pct(
+      lags.map((r) => (r.traits_ms === null ? Infinity : Number(r.traits_ms))),
+      99
+    ),
     drainSeconds,
+    traitsDrainSeconds,
   }
 }
 
@@ -189,6 +213,7 @@ async function closedLoop(concurrency: number, seconds: number) {
   )
   const elapsed = (performance.now() - started) / 1000
   await waitApplied()
+  await waitRefreshed()
   return { eventsPerSecond: ok / elapsed, p50: pct(latencies, 50), p99: pct(latencies, 99) }
 }
 
@@ -196,18 +221,19 @@ try {
   // Warm up connections, JIT and the database.
   await Promise.all(Array.from({ length: 200 }, () => post(nextEvent())))
   await waitApplied()
+  await waitRefreshed()
   const fmt = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '-')
   console.log(
-    `bench:webhooks  backend on Postgres, ${stepSeconds}s per step, ${process.env.WEBHOOK_WORKERS ?? 'default (4)'} apply workers`
+    `bench:webhooks  backend on Postgres, ${stepSeconds}s per step, ${process.env.WEBHOOK_WORKERS ?? 'default (4)'} apply workers, ${process.env.TRAITS_WORKERS ?? 'default (4)'} refresh workers`
   )
   console.log(
-    'target/s  sent    2xx     achieved/s  p50 ack ms  p99 ack ms  p99 receipt→applied ms  drain s'
+    'target/s  sent    2xx     achieved/s  p50 ack ms  p99 ack ms  p99 receipt→applied ms  p99 receipt→traits ms  drain s (applied/traits)'
   )
   let sustained = 0
   for (const rate of rates) {
     const r = await runStep(rate)
     console.log(
-      `${String(r.rate).padEnd(9)} ${String(r.sent).padEnd(7)} ${String(r.ok).padEnd(7)} ${fmt(r.achieved).padEnd(11)} ${fmt(r.p50).padEnd(11)} ${fmt(r.p99).padEnd(11)} ${fmt(r.appliedP99).padEnd(23)} ${fmt(r.drainSeconds)}`
+      `${String(r.rate).padEnd(9)} ${String(r.sent).padEnd(7)} ${String(r.ok).padEnd(7)} ${fmt(r.achieved).padEnd(11)} ${fmt(r.p50).padEnd(11)} ${fmt(r.p99).padEnd(11)} ${fmt(r.appliedP99).padEnd(23)} ${fmt(r.traitsP99).padEnd(22)} ${fmt(r.drainSeconds)}/${fmt(r.traitsDrainSeconds)}`
     )
     if (r.ok === r.sent && r.achieved >= r.rate * 0.95) sustained = Math.max(sustained, r.achieved)
   }

@@ -77,6 +77,7 @@ const accountTables: PgTable[] = [
   schema.syncTasks,
   schema.syncCursors,
   schema.customerTraits,
+  schema.customerRefreshQueue,
   schema.segments,
   schema.segmentMemberships,
   schema.segmentTransitions,

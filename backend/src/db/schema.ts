@@ -383,6 +383,29 @@ export const customerTraits = pgTable(
   (t) => [primaryKey({ columns: [t.accountId, t.livemode, t.customerId] })]
 )
 
+/**
+ * Customers whose synced data changed and whose traits, segments and stage are due for a refresh.
+ * Applying a webhook only marks the customer here; refresh workers claim rows with SKIP LOCKED, so
+ * a burst of events for one customer costs one refresh. `version` grows with every mark: a row is
+ * removed only if no mark arrived while it was being refreshed.
+ */
+export const customerRefreshQueue = pgTable(
+  'customer_refresh_queue',
+  {
+    accountId: text('account_id').notNull(),
+    livemode: boolean('livemode').notNull(),
+    customerId: text('customer_id').notNull(),
+    version: integer('version').notNull().default(1),
+    queuedAt: timestamp('queued_at', { withTimezone: true }).notNull().defaultNow(),
+    /** A worker holds the row until then; past it, another worker may take it over. */
+    claimedUntil: timestamp('claimed_until', { withTimezone: true }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.accountId, t.livemode, t.customerId] }),
+    index('customer_refresh_queue_queued_idx').on(t.queuedAt),
+  ]
+)
+
 export const segments = pgTable(
   'segments',
   {

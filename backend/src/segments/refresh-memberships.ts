@@ -199,17 +199,30 @@ export async function loadCustomerSegmentIds(
   scope: TraitsScope,
   customerId: string
 ): Promise<string[]> {
+  return (await loadCustomersSegmentIds(db, scope, [customerId])).get(customerId) ?? []
+}
+
+/** Ids of the segments each customer is stored as a member of (absent: none). */
+export async function loadCustomersSegmentIds(
+  db: Db,
+  scope: TraitsScope,
+  customerIds: readonly string[]
+): Promise<Map<string, string[]>> {
+  const result = new Map<string, string[]>()
+  if (customerIds.length === 0) return result
   const rows = await db
-    .select({ segmentId: segmentMemberships.segmentId })
+    .select({ customerId: segmentMemberships.customerId, segmentId: segmentMemberships.segmentId })
     .from(segmentMemberships)
     .where(
       and(
         eq(segmentMemberships.accountId, scope.accountId),
         eq(segmentMemberships.livemode, scope.livemode),
-        eq(segmentMemberships.customerId, customerId)
+        inArray(segmentMemberships.customerId, [...new Set(customerIds)])
       )
     )
-  return rows.map((r) => r.segmentId)
+  for (const row of rows)
+    result.set(row.customerId, [...(result.get(row.customerId) ?? []), row.segmentId])
+  return result
 }
 
 /**
@@ -223,70 +236,88 @@ export async function refreshCustomerMemberships(
   traits: Traits | null,
   preloaded?: { segments: SegmentRow[]; memberOf: string[] }
 ): Promise<CustomerMembershipChange> {
+  const changes = await refreshCustomersMemberships(
+    deps,
+    scope,
+    new Map([[customerId, traits]]),
+    preloaded && {
+      segments: preloaded.segments,
+      memberOf: new Map([[customerId, preloaded.memberOf]]),
+    }
+  )
+  return changes.get(customerId)!
+}
+
+/**
+ * The same for several customers at once, with a fixed number of queries: `traits` maps each
+ * customer to their traits (null = gone); the result has every customer's change.
+ */
+export async function refreshCustomersMemberships(
+  deps: SegmentDeps,
+  scope: TraitsScope,
+  traits: ReadonlyMap<string, Traits | null>,
+  preloaded?: { segments: SegmentRow[]; memberOf: ReadonlyMap<string, string[]> }
+): Promise<Map<string, CustomerMembershipChange>> {
   const { db } = deps
   const now = deps.now()
-  const [all, current] = preloaded
+  const ids = [...traits.keys()]
+  const [all, memberOf] = preloaded
     ? [preloaded.segments, preloaded.memberOf]
-    : await Promise.all([loadSegments(db, scope), loadCustomerSegmentIds(db, scope, customerId)])
-  const isMember = new Set(current)
-  const entered: Array<{ segmentId: string; name: string; explanation: unknown }> = []
-  const left: Array<{ segmentId: string; name: string }> = []
-  for (const segment of all) {
+    : await Promise.all([loadSegments(db, scope), loadCustomersSegmentIds(db, scope, ids)])
+  const rules = all.flatMap((segment) => {
     const parsed = SegmentRule.safeParse(segment.rule)
     // A broken rule keeps its members as they are until it is saved again.
-    if (!parsed.success) continue
-    const result = traits ? evaluateRule(parsed.data, traits, now) : null
-    const was = isMember.has(segment.id)
-    if (result?.matched && !was)
-      entered.push({ segmentId: segment.id, name: segment.name, explanation: result.explanation })
-    else if (!result?.matched && was) left.push({ segmentId: segment.id, name: segment.name })
-  }
-  // Memberships of segments deleted meanwhile go too.
+    return parsed.success ? [{ segment, rule: parsed.data }] : []
+  })
   const known = new Set(all.map((s) => s.id))
-  const orphans = [...isMember].filter((id) => !known.has(id))
-  if (entered.length === 0 && left.length === 0 && orphans.length === 0)
-    return { entered: [], left: [] }
+  const changes = new Map<string, CustomerMembershipChange>()
+  const entered: Array<{ customerId: string; segmentId: string; explanation: unknown }> = []
+  const gone: Array<{ customerId: string; segmentId: string }> = []
+  const transitions: Array<{ customerId: string; segmentId: string; kind: string }> = []
+  for (const [customerId, customerTraits] of traits) {
+    const isMember = new Set(memberOf.get(customerId) ?? [])
+    const change: CustomerMembershipChange = { entered: [], left: [] }
+    for (const { segment, rule } of rules) {
+      const result = customerTraits ? evaluateRule(rule, customerTraits, now) : null
+      const was = isMember.has(segment.id)
+      if (result?.matched && !was) {
+        change.entered.push({ segmentId: segment.id, name: segment.name })
+        entered.push({ customerId, segmentId: segment.id, explanation: result.explanation })
+        transitions.push({ customerId, segmentId: segment.id, kind: 'entered' })
+      } else if (!result?.matched && was) {
+        change.left.push({ segmentId: segment.id, name: segment.name })
+        gone.push({ customerId, segmentId: segment.id })
+        transitions.push({ customerId, segmentId: segment.id, kind: 'left' })
+      }
+    }
+    // Memberships of segments deleted meanwhile go too.
+    for (const id of isMember) if (!known.has(id)) gone.push({ customerId, segmentId: id })
+    changes.set(customerId, change)
+  }
+  if (entered.length === 0 && gone.length === 0) return changes
 
   await db.transaction(async (tx) => {
     if (entered.length > 0) {
       await tx
         .insert(segmentMemberships)
-        .values(
-          entered.map((e) => ({
-            segmentId: e.segmentId,
-            ...scope,
-            customerId,
-            enteredAt: now,
-            explanation: e.explanation,
-          }))
-        )
+        .values(entered.map((e) => ({ ...e, ...scope, enteredAt: now })))
         .onConflictDoNothing()
     }
-    const gone = [...left.map((l) => l.segmentId), ...orphans]
     if (gone.length > 0) {
-      await tx
-        .delete(segmentMemberships)
-        .where(
-          and(
-            eq(segmentMemberships.customerId, customerId),
-            eq(segmentMemberships.accountId, scope.accountId),
-            eq(segmentMemberships.livemode, scope.livemode),
-            inArray(segmentMemberships.segmentId, gone)
-          )
-        )
+      const pairs = sql.join(
+        gone.map((g) => sql`(${g.segmentId}::uuid, ${g.customerId})`),
+        sql`, `
+      )
+      await tx.execute(sql`
+        delete from segment_memberships
+        where account_id = ${scope.accountId} and livemode = ${scope.livemode}
+          and (segment_id, customer_id) in (${pairs})`)
     }
-    const transitions = [
-      ...entered.map((e) => ({ segmentId: e.segmentId, kind: 'entered' })),
-      ...left.map((l) => ({ segmentId: l.segmentId, kind: 'left' })),
-    ]
     if (transitions.length > 0) {
       await tx
         .insert(segmentTransitions)
-        .values(transitions.map((t) => ({ ...t, ...scope, customerId, at: now })))
+        .values(transitions.map((t) => ({ ...t, ...scope, at: now })))
     }
   })
-  return {
-    entered: entered.map(({ segmentId, name }) => ({ segmentId, name })),
-    left,
-  }
+  return changes
 }

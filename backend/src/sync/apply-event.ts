@@ -1,13 +1,16 @@
 // Applies one stored Stripe event to our copy: upsert the object it carries under the freshness
-// guard, settle same-second ties by re-fetching from Stripe, respect tombstones, write a timeline
-// entry, and tell whoever recomputes traits.
+// guard, settle same-second ties by re-fetching from Stripe, respect tombstones, and say which
+// customer changed and what their timeline shows. The drainer records those for a whole batch at
+// once (recordCustomerChanges): timeline entries, and marks for the traits refresh.
 import { and, eq, notInArray, sql } from 'drizzle-orm'
 import Stripe from 'stripe'
 import { stripeForAccount, type CredentialDeps } from '../accounts/credentials'
 import { uninstallAccount } from '../accounts/uninstall'
 import type { Config } from '../config'
 import { accounts, stripeSubscriptionItems, timelineEntries } from '../db/schema'
+import type { Db } from '../db/client'
 import type { Queue } from '../queue/queue'
+import { markCustomersChanged } from '../traits/refresh-queue'
 import type { ClaimedEvent } from './event-store'
 import { idOf, objectSpecs, type StripeObject } from './stripe-objects'
 import { describeEvent } from './timeline'
@@ -18,9 +21,18 @@ export type ApplyDeps = CredentialDeps & {
   config: Pick<Config, 'uninstallGraceDays'>
   /** Account status lookup; the drainer passes one memoised per batch. */
   accountStatus?: (scope: AccountScope) => Promise<string | undefined>
-  /** Called after a customer's data changed (traits are recomputed there). */
-  onCustomerChanged?: (scope: AccountScope, customerId: string) => Promise<void>
 }
+
+/** A customer whose synced data an event changed, and the timeline entry it earns (if any). */
+export type CustomerChange = AccountScope & {
+  customerId: string
+  timeline: Omit<
+    typeof timelineEntries.$inferInsert,
+    'accountId' | 'livemode' | 'customerId'
+  > | null
+}
+
+export type ApplyResult = { outcome: ApplyOutcome; changed?: CustomerChange }
 
 export type ApplyOutcome =
   | 'applied'
@@ -35,16 +47,17 @@ export type ApplyOutcome =
 // customer.subscription.deleted means "canceled": the subscription still exists at Stripe.
 const notReallyDeleted = new Set(['customer.subscription.deleted'])
 
-export async function applyEvent(deps: ApplyDeps, event: ClaimedEvent): Promise<ApplyOutcome> {
-  if (!event.accountId) return 'ignored_platform_event'
+export async function applyEvent(deps: ApplyDeps, event: ClaimedEvent): Promise<ApplyResult> {
+  const outcome = (o: ApplyOutcome): ApplyResult => ({ outcome: o })
+  if (!event.accountId) return outcome('ignored_platform_event')
   const scope: AccountScope = { accountId: event.accountId, livemode: event.livemode }
   const status = await (deps.accountStatus ?? ((key) => readAccountStatus(deps, key)))(scope)
-  if (!status) return 'ignored_unknown_account'
-  if (status === 'uninstalled') return 'ignored_uninstalled'
+  if (!status) return outcome('ignored_unknown_account')
+  if (status === 'uninstalled') return outcome('ignored_uninstalled')
 
   if (event.type === 'account.application.deauthorized') {
     await uninstallAccount(deps, scope, 'deauthorized')
-    return 'applied'
+    return outcome('applied')
   }
 
   const data = event.payload.data as {
@@ -54,7 +67,7 @@ export async function applyEvent(deps: ApplyDeps, event: ClaimedEvent): Promise<
   let object = data.object
   const type = object.object
   const spec = objectSpecs[type]
-  if (!spec || typeof object.id !== 'string') return 'ignored_type'
+  if (!spec || typeof object.id !== 'string') return outcome('ignored_type')
   const deleted =
     object.deleted === true ||
     (event.type.endsWith('.deleted') && !notReallyDeleted.has(event.type))
@@ -69,12 +82,15 @@ export async function applyEvent(deps: ApplyDeps, event: ClaimedEvent): Promise<
   let written = (await upsertObjects(deps.db, scope, type, [object], version, { deleted })).has(
     object.id
   )
-  let outcome: ApplyOutcome = 'applied'
-  if (!written) {
-    const held = await storedVersion(deps.db, scope, type, object.id)
-    if (held?.deleted) return 'ignored_tombstoned'
-    const tie = held?.lastEventAt === event.created && held.lastEventId !== event.id
-    if (!tie || !spec.retrieve) return 'ignored_stale'
+  let applied: ApplyOutcome = 'applied'
+  const held = written ? undefined : await storedVersion(deps.db, scope, type, object.id)
+  // Not written because this very event was written before, by an attempt that did not finish
+  // (a crash, or a later step failed): finish what it started.
+  const resumed = held?.lastEventId === event.id
+  if (!written && !resumed) {
+    if (held?.deleted) return outcome('ignored_tombstoned')
+    const tie = held?.lastEventAt === event.created
+    if (!tie || !spec.retrieve) return outcome('ignored_stale')
     // Two events in the same second: their order is unknown, so ask Stripe for the truth.
     object = await refetch(deps, scope, type, object.id)
     version = { ...version, replaceSameSecond: true }
@@ -82,32 +98,42 @@ export async function applyEvent(deps: ApplyDeps, event: ClaimedEvent): Promise<
     written = (await upsertObjects(deps.db, scope, type, [object], version, { deleted: gone })).has(
       object.id
     )
-    if (!written) return 'ignored_stale'
-    outcome = 'applied_refetched'
+    if (!written) return outcome('ignored_stale')
+    applied = 'applied_refetched'
   }
 
-  if (type === 'subscription' && !deleted) await syncSubscriptionItems(deps, scope, object, version)
+  // A resumed event's payload may be older than what its first attempt wrote (a same-second
+  // re-fetch), so its items are left to the next event or reconciliation.
+  if (type === 'subscription' && !deleted && !resumed)
+    await syncSubscriptionItems(deps, scope, object, version)
 
   const customerId = spec.customerId(object)
-  if (customerId) {
-    const title = describeEvent(event.type, object, data.previous_attributes, event.created)
-    if (title) {
-      await deps.db
-        .insert(timelineEntries)
-        .values({
-          ...scope,
-          customerId,
-          sourceId: event.id,
-          kind: event.type,
-          title,
-          details: { objectId: object.id, objectType: type },
-          at: new Date(event.created * 1000),
-        })
-        .onConflictDoNothing()
-    }
-    await deps.onCustomerChanged?.(scope, customerId)
+  if (!customerId) return { outcome: applied }
+  const title = describeEvent(event.type, object, data.previous_attributes, event.created)
+  return {
+    outcome: applied,
+    changed: {
+      ...scope,
+      customerId,
+      timeline: title
+        ? {
+            sourceId: event.id,
+            kind: event.type,
+            title,
+            details: { objectId: object.id, objectType: type },
+            at: new Date(event.created * 1000),
+          }
+        : null,
+    },
   }
-  return outcome
+}
+
+/** After a batch of events: their timeline entries and refresh marks, in two statements. */
+export async function recordCustomerChanges(db: Db, changes: CustomerChange[]): Promise<void> {
+  if (changes.length === 0) return
+  const entries = changes.flatMap(({ timeline, ...c }) => (timeline ? [{ ...c, ...timeline }] : []))
+  if (entries.length > 0) await db.insert(timelineEntries).values(entries).onConflictDoNothing()
+  await markCustomersChanged(db, changes)
 }
 
 async function refetch(deps: ApplyDeps, scope: AccountScope, type: string, id: string) {

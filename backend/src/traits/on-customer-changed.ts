@@ -6,13 +6,17 @@ import type { Db } from '../db/client'
 import { emitOutboundEvents, type PendingOutbound } from '../outbound/emit'
 import type { Queue } from '../queue/queue'
 import {
-  loadCustomerSegmentIds,
+  loadCustomersSegmentIds,
   loadSegments,
-  refreshCustomerMemberships,
+  refreshCustomersMemberships,
 } from '../segments/refresh-memberships'
-import { readCustomerStage, refreshCustomerStage, type StageChange } from '../stages/refresh-stage'
+import {
+  readCustomersStage,
+  refreshCustomersStage,
+  type StageChange,
+} from '../stages/refresh-stage'
 import { readFeatureSettings } from '../stages/settings'
-import { refreshCustomerTraits, type TraitsScope } from './refresh-traits'
+import { refreshCustomersTraits, type TraitsScope } from './refresh-traits'
 
 export type RefreshCustomerDeps = { db: Db; queue: Queue; now: () => Date }
 
@@ -26,60 +30,85 @@ export type CustomerRefresh = {
 
 /**
  * Recomputes everything derived from one customer's synced data. Safe to call repeatedly: when
- * nothing changed it writes only the traits row.
+ * nothing changed it writes nothing.
  */
 export async function refreshCustomer(
   deps: RefreshCustomerDeps,
   scope: TraitsScope,
   customerId: string
 ): Promise<CustomerRefresh> {
-  // One customer at a time: two events for the same customer applied at once must not both
-  // record the same entered/left/stage change.
-  const { traits, membership, stage } = await deps.db.transaction(async (tx) => {
-    await tx.execute(
-      sql`select pg_advisory_xact_lock(hashtextextended(${`${scope.accountId}:${scope.livemode}:${customerId}`}, 0))`
+  return (await refreshCustomers(deps, scope, [customerId])).get(customerId)!
+}
+
+/**
+ * The same for several customers of one scope in one transaction and a fixed number of queries
+ * (what the refresh workers and the post-import rebuild use: a refresh costs its round trips).
+ */
+export async function refreshCustomers(
+  deps: RefreshCustomerDeps,
+  scope: TraitsScope,
+  customerIds: readonly string[]
+): Promise<Map<string, CustomerRefresh>> {
+  const ids = [...new Set(customerIds)].sort()
+  if (ids.length === 0) return new Map()
+  const { traits, membership, stages } = await deps.db.transaction(async (tx) => {
+    // One refresh per customer at a time: two refreshes of one customer at once must not both
+    // record the same entered/left/stage change. Locks are taken in one order (no deadlocks).
+    const keys = sql.join(
+      ids.map((id) => sql`${`${scope.accountId}:${scope.livemode}:${id}`}`),
+      sql`, `
     )
+    await tx.execute(sql`
+      select pg_advisory_xact_lock(k) from (
+        select hashtextextended(key, 0) as k from unnest(array[${keys}]::text[]) as key order by 1
+      ) locks`)
     const txDeps = { db: tx as unknown as Db, now: deps.now }
     // Independent reads go out together (postgres-js pipelines them on the connection).
-    const [traits, segmentRows, memberOf, settings, storedStage] = await Promise.all([
-      refreshCustomerTraits(txDeps, scope, customerId),
+    const [traits, segmentRows, memberOf, settings, storedStages] = await Promise.all([
+      refreshCustomersTraits(txDeps, scope, ids),
       loadSegments(txDeps.db, scope),
-      loadCustomerSegmentIds(txDeps.db, scope, customerId),
+      loadCustomersSegmentIds(txDeps.db, scope, ids),
       readFeatureSettings(txDeps.db, scope),
-      readCustomerStage(txDeps.db, scope, customerId),
+      readCustomersStage(txDeps.db, scope, ids),
     ])
-    const membership = await refreshCustomerMemberships(txDeps, scope, customerId, traits, {
+    const membership = await refreshCustomersMemberships(txDeps, scope, traits, {
       segments: segmentRows,
       memberOf,
     })
-    const stage = await refreshCustomerStage(
+    const stages = await refreshCustomersStage(
       txDeps.db,
       scope,
-      customerId,
       traits,
       settings.stageMapping,
       deps.now(),
-      storedStage
+      storedStages
     )
-    return { traits, membership, stage }
+    return { traits, membership, stages }
   })
-  const events: PendingOutbound[] = [
-    ...membership.entered.map((s) => ({
-      type: 'segment.entered' as const,
-      data: { customerId, segment: { id: s.segmentId, name: s.name } },
-    })),
-    ...membership.left.map((s) => ({
-      type: 'segment.left' as const,
-      data: { customerId, segment: { id: s.segmentId, name: s.name } },
-    })),
-  ]
-  // A brand-new customer without a subscription starts at `none`: nothing changed for anyone.
-  if (stage && !(stage.from === null && stage.to === 'none'))
-    events.push({
-      type: 'stage.changed',
-      data: { customerId, stage: { from: stage.from, to: stage.to } },
-    })
+  const events: PendingOutbound[] = []
+  const result = new Map<string, CustomerRefresh>()
+  for (const customerId of ids) {
+    const { entered, left } = membership.get(customerId)!
+    const stage = stages.get(customerId) ?? null
+    events.push(
+      ...entered.map((s) => ({
+        type: 'segment.entered' as const,
+        data: { customerId, segment: { id: s.segmentId, name: s.name } },
+      })),
+      ...left.map((s) => ({
+        type: 'segment.left' as const,
+        data: { customerId, segment: { id: s.segmentId, name: s.name } },
+      }))
+    )
+    // A brand-new customer without a subscription starts at `none`: nothing changed for anyone.
+    if (stage && !(stage.from === null && stage.to === 'none'))
+      events.push({
+        type: 'stage.changed',
+        data: { customerId, stage: { from: stage.from, to: stage.to } },
+      })
+    result.set(customerId, { exists: traits.get(customerId) !== null, entered, left, stage })
+  }
   // After commit, so the delivery worker sees what it is sent.
   await emitOutboundEvents(deps, scope, events)
-  return { exists: traits !== null, ...membership, stage }
+  return result
 }

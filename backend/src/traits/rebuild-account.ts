@@ -1,20 +1,23 @@
 // After an import (or reconciliation) wrote many customers at once: recompute every customer's
-// traits, segment memberships and stage, a page of customers at a time, a few in parallel.
+// traits, segment memberships and stage, a page of customers at a time, in batches, a few in
+// parallel.
 import { and, asc, eq, gt } from 'drizzle-orm'
 import { stripeCustomers } from '../db/schema'
 import type { Logger } from '../log'
 import { ensurePredefinedSegments } from '../segments/refresh-memberships'
-import { refreshCustomer, type RefreshCustomerDeps } from './on-customer-changed'
+import { refreshCustomers, type RefreshCustomerDeps } from './on-customer-changed'
 import type { TraitsScope } from './refresh-traits'
 
 const PAGE = 500
+/** Customers refreshed in one transaction (a fixed number of queries per batch). */
+const BATCH = 50
 
 export async function rebuildAccountTraits(
   deps: RefreshCustomerDeps & { log: Logger },
   scope: TraitsScope,
   options: { concurrency?: number } = {}
 ): Promise<number> {
-  const concurrency = options.concurrency ?? 4
+  const concurrency = options.concurrency ?? 2
   await ensurePredefinedSegments(deps.db, scope)
   let after = ''
   let refreshed = 0
@@ -36,9 +39,9 @@ export async function rebuildAccountTraits(
     await Promise.all(
       Array.from({ length: concurrency }, async () => {
         while (next < page.length) {
-          const { id } = page[next++]!
-          await refreshCustomer(deps, scope, id)
-          refreshed++
+          const batch = page.slice(next, (next += BATCH)).map((c) => c.id)
+          await refreshCustomers(deps, scope, batch)
+          refreshed += batch.length
         }
       })
     )

@@ -1,6 +1,6 @@
 // Orchestration for one customer's traits: load the synced Stripe rows → snapshotFromStripe →
 // computeTraits (shared, pure) → upsert `customer_traits`. Every query is scoped to account + mode.
-import { and, eq, inArray, isNull } from 'drizzle-orm'
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm'
 import type Stripe from 'stripe'
 import type { Traits } from '@holdfast/shared/traits/catalog'
 import { computeTraits, type ComputeTraitsOptions } from '@holdfast/shared/traits/compute-traits'
@@ -65,78 +65,118 @@ const byIds = (db: Db, table: ObjectTable, scope: TraitsScope, ids: Iterable<str
     : selectData(db, table, scope, inArray(table.id, list))
 }
 
+type CustomerTable =
+  | typeof stripeSubscriptions
+  | typeof stripeDiscounts
+  | typeof stripePaymentMethods
+  | typeof stripeCharges
+  | typeof stripeInvoices
+
+/** Rows of several customers in one query, grouped by customer. */
+async function byCustomer<T>(
+  db: Db,
+  table: CustomerTable,
+  scope: TraitsScope,
+  customerIds: string[]
+): Promise<Map<string, T[]>> {
+  const rows = await db
+    .select({ customerId: table.customerId, data: table.data })
+    .from(table)
+    .where(
+      and(
+        eq(table.accountId, scope.accountId),
+        eq(table.livemode, scope.livemode),
+        isNull(table.deletedAt),
+        inArray(table.customerId, customerIds)
+      )
+    )
+  const grouped = new Map<string, T[]>()
+  for (const row of rows) {
+    const list = grouped.get(row.customerId!) ?? []
+    list.push(row.data as T)
+    grouped.set(row.customerId!, list)
+  }
+  return grouped
+}
+
 /** Everything synced about one customer, or null when it isn't synced (or was deleted). */
 export async function loadStripeCustomerData(
   db: Db,
   scope: TraitsScope,
   customerId: string
 ): Promise<StripeCustomerData | null> {
-  const [customer] = await selectData<Stripe.Customer>(
+  return (await loadStripeCustomersData(db, scope, [customerId])).get(customerId) ?? null
+}
+
+/**
+ * Everything synced about several customers, with one query per table whatever their number
+ * (a refresh is dominated by round trips). Customers not synced (or deleted) are absent.
+ */
+export async function loadStripeCustomersData(
+  db: Db,
+  scope: TraitsScope,
+  customerIds: readonly string[]
+): Promise<Map<string, StripeCustomerData>> {
+  const ids = [...new Set(customerIds)]
+  if (ids.length === 0) return new Map()
+  const customers = await selectData<Stripe.Customer>(
     db,
     stripeCustomers,
     scope,
-    eq(stripeCustomers.id, customerId)
+    inArray(stripeCustomers.id, ids)
   )
-  if (!customer) return null
+  if (customers.length === 0) return new Map()
+  const present = customers.map((c) => c.id)
   const [subscriptions, discounts, paymentMethods, charges, invoices] = await Promise.all([
-    selectData<Stripe.Subscription>(
-      db,
-      stripeSubscriptions,
-      scope,
-      eq(stripeSubscriptions.customerId, customerId)
-    ),
-    selectData<Stripe.Discount>(
-      db,
-      stripeDiscounts,
-      scope,
-      eq(stripeDiscounts.customerId, customerId)
-    ),
-    selectData<Stripe.PaymentMethod>(
-      db,
-      stripePaymentMethods,
-      scope,
-      eq(stripePaymentMethods.customerId, customerId)
-    ),
-    selectData<Stripe.Charge>(db, stripeCharges, scope, eq(stripeCharges.customerId, customerId)),
-    selectData<Stripe.Invoice>(
-      db,
-      stripeInvoices,
-      scope,
-      eq(stripeInvoices.customerId, customerId)
-    ),
+    byCustomer<Stripe.Subscription>(db, stripeSubscriptions, scope, present),
+    byCustomer<Stripe.Discount>(db, stripeDiscounts, scope, present),
+    byCustomer<Stripe.PaymentMethod>(db, stripePaymentMethods, scope, present),
+    byCustomer<Stripe.Charge>(db, stripeCharges, scope, present),
+    byCustomer<Stripe.Invoice>(db, stripeInvoices, scope, present),
   ])
-  const withAllItems = await addMissingItems(db, scope, subscriptions)
+  const withAllItems = await addMissingItems(db, scope, [...subscriptions.values()].flat())
   const items = withAllItems.flatMap((s) => s.items.data)
-  const prices = await byIds(
-    db,
-    stripePrices,
-    scope,
-    items.map((i) => i.price.id)
-  )
   const productIds = items
     .map((i) => idOf(i.price.product))
     .filter((id): id is string => id !== null)
   const couponIds = [
-    ...discounts,
+    ...[...discounts.values()].flat(),
     ...withAllItems.flatMap((s) => [...s.discounts, ...s.items.data.flatMap((i) => i.discounts)]),
   ]
     .map((d) => (typeof d === 'string' ? null : idOf(d.source?.coupon)))
     .filter((id): id is string => id !== null)
-  const [products, coupons] = await Promise.all([
+  const [prices, products, coupons] = await Promise.all([
+    byIds(
+      db,
+      stripePrices,
+      scope,
+      items.map((i) => i.price.id)
+    ),
     byIds(db, stripeProducts, scope, productIds),
     byIds(db, stripeCoupons, scope, couponIds),
   ])
-  return {
-    customer,
-    subscriptions: withAllItems,
-    prices: prices as Stripe.Price[],
-    products: products as Stripe.Product[],
-    coupons: coupons as Stripe.Coupon[],
-    discounts,
-    paymentMethods,
-    charges,
-    invoices,
+  const subscriptionsOf = new Map<string, Stripe.Subscription[]>()
+  for (const sub of withAllItems) {
+    const owner = idOf(sub.customer)
+    if (owner) subscriptionsOf.set(owner, [...(subscriptionsOf.get(owner) ?? []), sub])
   }
+  // Prices, products and coupons are looked up by id, so each customer gets the batch's lists.
+  return new Map(
+    customers.map((customer) => [
+      customer.id,
+      {
+        customer,
+        subscriptions: subscriptionsOf.get(customer.id) ?? [],
+        prices: prices as Stripe.Price[],
+        products: products as Stripe.Product[],
+        coupons: coupons as Stripe.Coupon[],
+        discounts: discounts.get(customer.id) ?? [],
+        paymentMethods: paymentMethods.get(customer.id) ?? [],
+        charges: charges.get(customer.id) ?? [],
+        invoices: invoices.get(customer.id) ?? [],
+      },
+    ])
+  )
 }
 
 /**
@@ -170,7 +210,7 @@ async function addMissingItems(
 
 /**
  * Recomputes and stores one customer's traits; returns them, or null after removing the row when
- * the customer is no longer synced. `last_activity_at` is kept as it was and fed into the traits.
+ * the customer is no longer synced.
  */
 export async function refreshCustomerTraits(
   deps: TraitsDeps,
@@ -178,44 +218,86 @@ export async function refreshCustomerTraits(
   customerId: string,
   options: ComputeTraitsOptions = {}
 ): Promise<Traits | null> {
+  return (await refreshCustomersTraits(deps, scope, [customerId], options)).get(customerId) ?? null
+}
+
+/**
+ * Recomputes and stores several customers' traits in a fixed number of queries; returns each
+ * one's traits, or null (row removed) when the customer is no longer synced.
+ * `last_activity_at` is kept as it was and fed into the traits.
+ */
+export async function refreshCustomersTraits(
+  deps: TraitsDeps,
+  scope: TraitsScope,
+  customerIds: readonly string[],
+  options: ComputeTraitsOptions = {}
+): Promise<Map<string, Traits | null>> {
   const { db } = deps
-  const key = and(
+  const ids = [...new Set(customerIds)]
+  const result = new Map<string, Traits | null>()
+  if (ids.length === 0) return result
+  const ofThese = and(
     eq(customerTraits.accountId, scope.accountId),
     eq(customerTraits.livemode, scope.livemode),
-    eq(customerTraits.customerId, customerId)
+    inArray(customerTraits.customerId, ids)
   )
-  const [data, [existing]] = await Promise.all([
-    loadStripeCustomerData(db, scope, customerId),
+  const [data, existingRows] = await Promise.all([
+    loadStripeCustomersData(db, scope, ids),
     db
-      .select({ lastActivityAt: customerTraits.lastActivityAt, traits: customerTraits.traits })
+      .select({
+        customerId: customerTraits.customerId,
+        lastActivityAt: customerTraits.lastActivityAt,
+        traits: customerTraits.traits,
+      })
       .from(customerTraits)
-      .where(key),
+      .where(ofThese),
   ])
-  if (!data) {
-    await db.delete(customerTraits).where(key)
-    return null
-  }
-  const lastActivity = existing?.lastActivityAt
+  const existing = new Map(existingRows.map((r) => [r.customerId, r]))
   const now = deps.now()
-  const traits = computeTraits(
-    snapshotFromStripe({
-      ...data,
-      lastActivityAt: lastActivity ? Math.floor(lastActivity.getTime() / 1000) : null,
-    }),
-    now,
-    options
-  )
-  // Most events change nothing a trait shows (an invoice finalized, metadata rewritten as it
-  // was): then there is nothing to write, and the refresh stays read-only (no WAL flush).
-  if (existing && sameTraits(existing.traits as Traits, traits)) return traits
-  await db
-    .insert(customerTraits)
-    .values({ ...scope, customerId, traits, computedAt: now })
-    .onConflictDoUpdate({
-      target: [customerTraits.accountId, customerTraits.livemode, customerTraits.customerId],
-      set: { traits, computedAt: now },
-    })
-  return traits
+  const gone: string[] = []
+  const changed: Array<{ customerId: string; traits: Traits }> = []
+  for (const id of ids) {
+    const customer = data.get(id)
+    const held = existing.get(id)
+    if (!customer) {
+      result.set(id, null)
+      if (held) gone.push(id)
+      continue
+    }
+    const lastActivity = held?.lastActivityAt
+    const traits = computeTraits(
+      snapshotFromStripe({
+        ...customer,
+        lastActivityAt: lastActivity ? Math.floor(lastActivity.getTime() / 1000) : null,
+      }),
+      now,
+      options
+    )
+    result.set(id, traits)
+    // Most events change nothing a trait shows (an invoice finalized, metadata rewritten as it
+    // was): then there is nothing to write (no WAL flush).
+    if (!held || !sameTraits(held.traits as Traits, traits))
+      changed.push({ customerId: id, traits })
+  }
+  if (gone.length > 0)
+    await db
+      .delete(customerTraits)
+      .where(
+        and(
+          eq(customerTraits.accountId, scope.accountId),
+          eq(customerTraits.livemode, scope.livemode),
+          inArray(customerTraits.customerId, gone)
+        )
+      )
+  if (changed.length > 0)
+    await db
+      .insert(customerTraits)
+      .values(changed.map((c) => ({ ...scope, ...c, computedAt: now })))
+      .onConflictDoUpdate({
+        target: [customerTraits.accountId, customerTraits.livemode, customerTraits.customerId],
+        set: { traits: sql`excluded.traits`, computedAt: sql`excluded.computed_at` },
+      })
+  return result
 }
 
 /** Flat objects of primitives, compared regardless of key order (jsonb reorders keys). */
