@@ -17,6 +17,7 @@ import { refreshCustomer, refreshCustomers } from '../../backend/src/traits/on-c
 import { applyEvent } from '../../backend/src/sync/apply-event'
 import { startEventDrainer } from '../../backend/src/sync/event-drainer'
 import { claimEvents } from '../../backend/src/sync/event-store'
+import { upsertObjects } from '../../backend/src/sync/upsert-objects'
 import {
   claimCustomers,
   finishCustomers,
@@ -199,4 +200,39 @@ test('customers refreshed together end up exactly as when refreshed one by one',
   expect(together.get(ids[7]!)!.exists).toBe(false)
   expect(together.get('cus_never_synced')!.exists).toBe(false)
   expect(together.get(ids[1]!)!.stage).toMatchObject({ from: null, to: 'trial' })
+})
+
+test('a customer whose refresh fails does not hold back the others of its batch', async () => {
+  h = await startHarness()
+  await install(h)
+  const db = h.db()
+  const version = { at: 1_760_000_000, eventId: null }
+  await upsertObjects(
+    db,
+    scope,
+    'customer',
+    ['cus_ok_1', 'cus_broken', 'cus_ok_2'].map((id) => customer(id)),
+    version
+  )
+  // A subscription row without its items: loading this customer's data throws.
+  await upsertObjects(
+    db,
+    scope,
+    'subscription',
+    [{ id: 'sub_broken', object: 'subscription', customer: 'cus_broken', status: 'active' }],
+    version
+  )
+  await markCustomersChanged(
+    db,
+    ['cus_ok_1', 'cus_broken', 'cus_ok_2'].map((customerId) => ({ ...scope, customerId }))
+  )
+  h.drainer.kick()
+  await h.drainer.idle()
+  expect(await traitsOf(h, 'cus_ok_1')).toBeDefined()
+  expect(await traitsOf(h, 'cus_ok_2')).toBeDefined()
+  expect(await traitsOf(h, 'cus_broken')).toBeUndefined()
+  // The failed one stays queued (claimed until its claim expires), the others are done.
+  const queued = await db.select().from(customerRefreshQueue)
+  expect(queued.map((r) => r.customerId)).toEqual(['cus_broken'])
+  expect(queued[0]!.claimedUntil).not.toBeNull()
 })

@@ -105,13 +105,21 @@ export function startCustomerRefresher(
           batch.map((c) => c.customerId)
         )
         done.push(...batch)
-      } catch (err) {
-        // Left claimed: another round takes them again once the claim expires.
-        deps.log.warn('customer refresh failed', {
-          ...scope,
-          customers: batch.length,
-          err,
-        })
+      } catch {
+        // One customer's bad data must not hold back the rest: retry them one by one.
+        for (const customer of batch) {
+          try {
+            await refreshCustomers(deps, scope, [customer.customerId])
+            done.push(customer)
+          } catch (err) {
+            // Left claimed: taken again once the claim expires.
+            deps.log.warn('customer refresh failed', {
+              ...scope,
+              customerId: customer.customerId,
+              err,
+            })
+          }
+        }
       }
     }
     await finishCustomers(deps.db, done)
