@@ -236,3 +236,17 @@ test('a customer whose refresh fails does not hold back the others of its batch'
   expect(queued.map((r) => r.customerId)).toEqual(['cus_broken'])
   expect(queued[0]!.claimedUntil).not.toBeNull()
 })
+
+test('sync health counts the customers still waiting for their traits', async () => {
+  // No refresh workers here: what the events changed stays waiting.
+  h = await startHarness({ emulator: true, env: { TRAITS_WORKERS: '0' } })
+  const merchant = await h.installMerchant()
+  const stripe = h.stripeAs(merchant.accountId)
+  await stripe.customers.create({ email: 'waiting1@example.com' })
+  await stripe.customers.create({ email: 'waiting2@example.com' })
+  await h.emulator!.webhooks.idle()
+  await h.drainer.idle()
+  const health = await h.as(merchant).get('/api/v1/sync')
+  expect(health.status).toBe(200)
+  expect(health.body.webhooks).toMatchObject({ pending: 0, traitsPending: 2 })
+})

@@ -292,7 +292,9 @@ async function webhookHealth(db: Db, scope: AccountScope): Promise<SyncHealth['w
         (select count(*)::int from stripe_events
           where processed_at is null and account_id = ${scope.accountId} and livemode = ${scope.livemode}) as pending,
         (select count(*)::int from stripe_events
-          where account_id = ${scope.accountId} and livemode = ${scope.livemode} and outcome = 'failed') as failed`)
+          where account_id = ${scope.accountId} and livemode = ${scope.livemode} and outcome = 'failed') as failed,
+        (select count(*)::int from customer_refresh_queue
+          where account_id = ${scope.accountId} and livemode = ${scope.livemode}) as traits_pending`)
   )[0]
   const received = date(last?.received_at)
   return {
@@ -303,6 +305,7 @@ async function webhookHealth(db: Db, scope: AccountScope): Promise<SyncHealth['w
         : null,
     pending: Number(counts?.pending ?? 0),
     failed: Number(counts?.failed ?? 0),
+    traitsPending: Number(counts?.traits_pending ?? 0),
   }
 }
 

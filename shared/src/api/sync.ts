@@ -111,6 +111,8 @@ export const SyncHealth = z.object({
     pending: z.number().int(),
     /** Given up on after retries. */
     failed: z.number().int(),
+    /** Customers whose traits, segments and stage are being recomputed after applied events. */
+    traitsPending: z.number().int(),
   }),
   reconciliation: z
     .object({

@@ -15,6 +15,9 @@ export type SyncHealth = {
   state: string
   types: SyncTypeHealth[]
   lastWebhookAt: string | null
+  /** Webhook events stored but not applied yet, plus customers whose traits are being updated. */
+  pendingEvents: number
+  pendingCustomers: number
 }
 
 type RawObject = {
@@ -45,11 +48,17 @@ export async function fetchSyncHealth(api: ApiClient): Promise<SyncHealth> {
       error: failure ? `${String(failure.reason)}${failure.retrying ? ' (retrying)' : ''}` : null,
     }
   })
-  const webhooks = (raw.webhooks ?? {}) as { lastReceivedAt?: unknown }
+  const webhooks = (raw.webhooks ?? {}) as {
+    lastReceivedAt?: unknown
+    pending?: unknown
+    traitsPending?: unknown
+  }
   return {
     state: String(raw.state ?? 'unknown'),
     types,
     lastWebhookAt: typeof webhooks.lastReceivedAt === 'string' ? webhooks.lastReceivedAt : null,
+    pendingEvents: num(webhooks.pending) ?? 0,
+    pendingCustomers: num(webhooks.traitsPending) ?? 0,
   }
 }
 

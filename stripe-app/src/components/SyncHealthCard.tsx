@@ -31,7 +31,7 @@ export function SyncHealthCard({
         Sync health is unavailable: {sync.message}
       </Inline>
     )
-  const { state, types, lastWebhookAt } = sync.data
+  const { state, types, lastWebhookAt, pendingEvents, pendingCustomers } = sync.data
   const failed = types.filter((t) => t.error || t.state === 'failed')
   return (
     <Box css={{ stack: 'y', gap: 'small' }}>
@@ -42,6 +42,8 @@ export function SyncHealthCard({
       </Box>
       <Inline css={{ font: 'caption', color: 'secondary' }}>
         Last webhook: {formatDateTime(lastWebhookAt)}
+        {pendingEvents + pendingCustomers > 0 &&
+          ` · catching up: ${pendingEvents} events to apply, ${pendingCustomers} customers to update`}
       </Inline>
       {(detailed || failed.length > 0) && types.length > 0 && (
         <List>
