@@ -78,6 +78,42 @@ function memoryOf(pid: number): { peak: number; now: number } {
   return { peak: kb('VmHWM') * 1024, now: kb('VmRSS') * 1024 }
 }
 
+/**
+ * Requests per second per endpoint (the large list endpoints; the rest as "other"), backend CPU
+ * share and RSS, per `step` seconds of the run: shows idle phases against the 100/s and 25/s limits.
+ */
+function printTimeline(
+  samples: Array<{ t: number; byEndpoint: Record<string, number>; cpu: number; rss: number }>,
+  cpuStart: number,
+  step: number
+) {
+  if (step <= 0 || samples.length === 0) return
+  const short = (e: string) =>
+    e.replace(/^GET \/v1\//, '').replace(/\/:id\/payment_methods$/, '/:id/pm')
+  const last = samples.at(-1)!.byEndpoint
+  const columns = Object.entries(last)
+    .filter(([, n]) => n >= 200)
+    .sort((a, b) => b[1] - a[1])
+    .map(([e]) => e)
+  const width = Math.max(7, ...columns.map((e) => short(e).length + 1))
+  console.log(
+    `time-line (req/s per ${step} s):  ${'t'.padStart(5)} ${'all'.padStart(5)}${columns.map((e) => short(e).padStart(width)).join('')}${'other'.padStart(7)}  backend CPU  RSS`
+  )
+  let prev = { t: 0, byEndpoint: {} as Record<string, number>, cpu: cpuStart, rss: 0 }
+  for (let i = 0; i < samples.length; i++) {
+    const s = samples[i]!
+    if (s.t - prev.t < step - 0.25 && i < samples.length - 1) continue
+    const dt = s.t - prev.t
+    const delta = (e: string) => ((s.byEndpoint[e] ?? 0) - (prev.byEndpoint[e] ?? 0)) / dt
+    const all = Object.keys(s.byEndpoint).reduce((n, e) => n + delta(e), 0)
+    const shown = columns.reduce((n, e) => n + delta(e), 0)
+    console.log(
+      `                               ${s.t.toFixed(0).padStart(5)} ${all.toFixed(0).padStart(5)}${columns.map((e) => delta(e).toFixed(1).padStart(width)).join('')}${(all - shown).toFixed(1).padStart(7)}  ${((100 * (s.cpu - prev.cpu)) / dt).toFixed(0).padStart(9)} %  ${mib(s.rss).toFixed(0)} MB`
+    )
+    prev = s
+  }
+}
+
 const loadBefore = loadavg()
 try {
   // 1. The emulator, seeded, in its own process.
@@ -113,7 +149,7 @@ try {
   })
   let out = ''
   backend.stdout!.on('data', (d) => {
-    if (process.env.BENCH_VERBOSE) process.stderr.write(d)
+    if (process.env.BENCH_VERBOSE || process.env.BENCH_BACKEND_LOG) process.stderr.write(d)
     out = (out + d).slice(-10_000)
   })
   const baseUrl = `http://127.0.0.1:${port}`
@@ -175,9 +211,23 @@ try {
   const { runId } = (await res.json()) as { runId: string }
   let peakRss = 0
   let sampledRss = 0
+  // Time-line: the emulator's counters, the backend's CPU and RSS, sampled every 0.5 s.
+  const samples: Array<{
+    t: number
+    byEndpoint: Record<string, number>
+    cpu: number
+    rss: number
+  }> = []
   for (;;) {
     await new Promise((r) => setTimeout(r, 500))
-    sampledRss = Math.max(sampledRss, memoryOf(backend.pid!).now)
+    const rssNow = memoryOf(backend.pid!).now
+    sampledRss = Math.max(sampledRss, rssNow)
+    samples.push({
+      t: (performance.now() - started) / 1000,
+      byEndpoint: (await ask<{ counters: Counters }>(emulator, 'counters')).counters.byEndpoint,
+      cpu: cpuOf(backend.pid!),
+      rss: rssNow,
+    })
     for (const pid of await postgresPids())
       if (!pgCpuBefore.has(pid)) pgCpuBefore.set(pid, cpuOf(pid))
     const [run] = await sql`select state from sync_runs where id = ${runId}`
@@ -225,6 +275,7 @@ try {
     console.log(
       `  ${endpoint.padEnd(40)} ${String(n).padStart(6)}  (${fmt(n / limitEndpoint)} s at ${limitEndpoint}/s)`
     )
+  printTimeline(samples, cpuBefore.backend, Number(process.env.BENCH_TIMELINE_SECONDS ?? 5))
   console.log(`objects imported      ${objects.toLocaleString('en-US')}`)
   console.log(`wall time             ${fmt(wall)} s (client-observed ${fmt(clientWall)} s)`)
   console.log(`objects/s             ${fmt(objects / wall, 0)}`)
