@@ -91,9 +91,12 @@ export function createRateLimiter(deps: { db: Db; log: Logger }, limits: RateLim
   }
 
   /**
-   * One transaction: refill the buckets, then hand out tokens to the waiters in order (best
-   * first) while the account's bucket and each one's endpoint bucket have a whole token.
-   * Returns the waiters served, and how long until the next one could be.
+   * One statement (one round trip, its own transaction): lock and refill the buckets, hand out
+   * tokens to the waiters in order (best first) while the account's bucket and each one's endpoint
+   * bucket have a whole token, and write the buckets back. Returns the waiters served, and how long
+   * until the next one could be. The same rules as `refill` and `waitFor`, in SQL: the pump runs
+   * this up to a hundred times a second while Postgres is busy with pages, so a transaction of
+   * five round trips queued behind page commits was what held the import back.
    */
   async function take(
     scope: AccountScope,
@@ -103,76 +106,112 @@ export function createRateLimiter(deps: { db: Db; log: Logger }, limits: RateLim
     const endpoints = [...new Set(queue.map((w) => w.endpoint))]
     const keys = [globalKey, ...endpoints.map((e) => endpointBucketKey(scope, e))]
     await ensureBuckets(scope, keys)
-    return deps.db.transaction(async (tx) => {
-      // Buckets need no durability: skip waiting for the WAL flush.
-      await tx.execute(sql`set local synchronous_commit = off`)
-      const rows = rowsOf<Record<string, unknown>>(
-        await tx.execute(sql`
-          select key, tokens, rate_per_second,
-                 extract(epoch from refilled_at)::float8 as refilled,
-                 extract(epoch from blocked_until)::float8 as blocked,
-                 extract(epoch from clock_timestamp())::float8 as now
-          from rate_limit_buckets
-          where key in (${sql.join(
-            keys.map((k) => sql`${k}`),
-            sql`, `
-          )})
-          order by key
-          for update`)
-      )
-      const state = new Map<string, Bucket>()
-      let now = 0
-      for (const r of rows) {
-        now = Number(r.now)
-        const key = String(r.key)
-        state.set(
-          key,
-          refill(
-            {
-              tokens: Number(r.tokens),
-              rate: Number(r.rate_per_second),
-              refilled: Number(r.refilled),
-              blocked: r.blocked === null ? null : Number(r.blocked),
-            },
-            limitOf(scope, key),
-            now
-          )
+    const limitsJson = JSON.stringify(keys.map((k) => [k, limitOf(scope, k)]))
+    const waitersJson = JSON.stringify(queue.map((w) => endpointBucketKey(scope, w.endpoint)))
+    const rows = rowsOf<Record<string, unknown>>(
+      await deps.db.execute(sql`
+        with cfg as (
+          -- Buckets need no durability: this statement's commit skips the WAL flush.
+          select set_config('synchronous_commit', 'off', true) as v
+        ),
+        clock as (select extract(epoch from clock_timestamp())::float8 as now),
+        lim as (
+          select l->>0 as key, (l->>1)::float8 as lim
+          from jsonb_array_elements(${limitsJson}::jsonb) as l
+        ),
+        locked as (
+          select b.key, b.tokens, b.rate_per_second as rate,
+                 extract(epoch from b.refilled_at)::float8 as refilled,
+                 extract(epoch from b.blocked_until)::float8 as blocked
+          from rate_limit_buckets b
+          where b.key in (select key from lim)
+          order by b.key
+          for update
+        ),
+        r0 as (
+          select k.key, k.tokens, k.blocked, lim.lim, clock.now,
+                 greatest(0, clock.now - k.refilled) as elapsed,
+                 coalesce(k.blocked > clock.now, false) as is_blocked,
+                 least(k.rate, lim.lim) as rate0
+          from locked k join lim on lim.key = k.key cross join clock
+        ),
+        r1 as (
+          select key, tokens, blocked, now, elapsed, is_blocked,
+                 case when is_blocked then rate0
+                      else least(lim, rate0 + lim * ${CLIMB_SHARE_PER_SECOND}::float8 * elapsed) end as rate
+          from r0
+        ),
+        s as (
+          select key, rate, now, is_blocked, blocked,
+                 case when is_blocked then tokens
+                      else least(greatest(1, rate * ${BURST_SECONDS}::float8), tokens + elapsed * rate) end
+                   as tokens
+          from r1
+        ),
+        w as (
+          select w.key, w.ord,
+                 row_number() over (partition by w.key order by w.ord) as rn
+          from jsonb_array_elements_text(${waitersJson}::jsonb) with ordinality as w(key, ord)
+        ),
+        eligible as (
+          select w.key, w.ord, row_number() over (order by w.ord) as gn
+          from w join s on s.key = w.key
+          where not s.is_blocked and w.rn <= floor(s.tokens)
+        ),
+        granted as (
+          select e.key, e.ord from eligible e
+          where e.gn <= (select floor(g.tokens) from s g
+                         where g.key = ${globalKey} and not g.is_blocked)
+        ),
+        spent as (
+          select s.key,
+                 case when s.key = ${globalKey} then (select count(*) from granted)
+                      else (select count(*) from granted x where x.key = s.key) end as n
+          from s
+        ),
+        upd as (
+          update rate_limit_buckets b
+          set tokens = s.tokens - spent.n, rate_per_second = s.rate, refilled_at = to_timestamp(s.now)
+          from s join spent on spent.key = s.key cross join cfg
+          where b.key = s.key
+          returning b.key, b.tokens, b.rate_per_second as rate, cfg.v
         )
-      }
-      const global = state.get(globalKey)
-      if (!global) {
-        known.clear()
-        return { granted: [], waitMs: 10 }
-      }
-      const granted: Waiter[] = []
-      let waitMs = Infinity
+        select u.key, u.tokens, u.rate, s.blocked, s.now,
+               (select coalesce(jsonb_agg(ord - 1), '[]'::jsonb) from granted) as granted
+        from upd u join s on s.key = u.key`)
+    )
+    const state = new Map<string, Bucket>()
+    let now = 0
+    let grantedIdx: number[] = []
+    for (const r of rows) {
+      now = Number(r.now)
+      grantedIdx = (parseJson(r.granted) ?? []).map(Number)
+      state.set(String(r.key), {
+        tokens: Number(r.tokens),
+        rate: Number(r.rate),
+        refilled: now,
+        blocked: r.blocked === null ? null : Number(r.blocked),
+      })
+    }
+    const global = state.get(globalKey)
+    if (!global) {
+      known.clear()
+      return { granted: [], waitMs: 10 }
+    }
+    const granted = grantedIdx.map((i) => queue[i]!)
+    if (granted.length === queue.length) return { granted, waitMs: 0 }
+    // How long until the next waiter not served could be: the account's bucket first.
+    let waitMs = waitFor(global, now) * 1000
+    if (waitMs === 0) {
+      waitMs = Infinity
+      const served = new Set(granted)
       for (const waiter of queue) {
+        if (served.has(waiter)) continue
         const bucket = state.get(endpointBucketKey(scope, waiter.endpoint))
-        if (!bucket) continue
-        const globalWait = waitFor(global, now)
-        if (globalWait > 0) {
-          waitMs = Math.min(waitMs, globalWait * 1000)
-          break // nobody else can go either
-        }
-        const wait = waitFor(bucket, now)
-        if (wait > 0) {
-          waitMs = Math.min(waitMs, wait * 1000)
-          continue // another endpoint may still have tokens
-        }
-        global.tokens -= 1
-        bucket.tokens -= 1
-        granted.push(waiter)
+        if (bucket) waitMs = Math.min(waitMs, waitFor(bucket, now) * 1000)
       }
-      const values = [...state.entries()].map(
-        ([key, b]) => sql`(${key}, ${b.tokens}::float8, ${b.rate}::float8)`
-      )
-      await tx.execute(sql`
-        update rate_limit_buckets b
-        set tokens = v.tokens, rate_per_second = v.rate, refilled_at = to_timestamp(${now})
-        from (values ${sql.join(values, sql`, `)}) as v(key, tokens, rate)
-        where b.key = v.key`)
-      return { granted, waitMs: granted.length === queue.length ? 0 : waitMs }
-    })
+    }
+    return { granted, waitMs }
   }
 
   function pumpFor(scope: AccountScope): Pump {
@@ -287,6 +326,11 @@ export function createRateLimiter(deps: { db: Db; log: Logger }, limits: RateLim
 }
 
 type Bucket = { tokens: number; rate: number; refilled: number; blocked: number | null }
+
+function parseJson(v: unknown): unknown[] | null {
+  if (typeof v === 'string') return JSON.parse(v) as unknown[]
+  return Array.isArray(v) ? v : null
+}
 
 /** Tokens and rate as of `now`: the rate climbs back while clear, tokens refill up to the burst. */
 export function refill(bucket: Bucket, limit: number, now: number): Bucket {
