@@ -84,7 +84,7 @@ const EnvSchema = z.object({
   SYNC_RATE_LIMIT_PER_ENDPOINT: z.coerce.number().positive().default(25),
   SYNC_TASK_LEASE_SECONDS: z.coerce.number().positive().default(30),
   SYNC_PAGE_SIZE: z.coerce.number().int().min(1).max(100).default(100),
-  SYNC_PAGES_IN_MEMORY: z.coerce.number().int().min(1).default(20),
+  SYNC_PAGES_IN_MEMORY: z.coerce.number().int().min(1).default(32),
   SYNC_PAYMENT_METHODS: z.enum(['auto', 'list', 'per_customer']).default('auto'),
   RECONCILE_CRON: z.string().trim().min(9).default('23 3 * * *'),
   OPERATOR_TOKEN: optionalString,

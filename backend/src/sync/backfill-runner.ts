@@ -224,7 +224,7 @@ export function startSyncRunner(deps: SyncDeps, options: SyncRunnerOptions = {})
       hooks: options.hooks,
       nowSeconds,
       pending: {},
-      pageSlot: () => pageSlots.acquire(),
+      pageSlot: () => pageSlots.acquire(priorities.get(`${task.runId}:${task.objectType}`) ?? 0),
       onRunFinished: (runId, state) => onRunFinished(runId, state),
       fetch: (endpoint, fn) =>
         callStripe(
@@ -428,17 +428,30 @@ export function startSyncRunner(deps: SyncDeps, options: SyncRunnerOptions = {})
   }
 }
 
-/** At most `n` holders at once; acquire() resolves to the release. */
+/**
+ * At most `n` holders at once; acquire() resolves to the release. A freed slot goes to the waiter
+ * with the highest priority (ties: who waited longest), so the type with the most left keeps its
+ * pages coming while the smaller ones take what remains, as with the limiter's tokens.
+ */
 function semaphore(n: number) {
   let free = n
-  const waiting: Array<() => void> = []
+  let seq = 0
+  const waiting: Array<{ priority: number; seq: number; grant: () => void }> = []
   const release = () => {
-    const next = waiting.shift()
-    if (next) next()
-    else free++
+    if (waiting.length === 0) {
+      free++
+      return
+    }
+    let best = 0
+    for (let i = 1; i < waiting.length; i++) {
+      const w = waiting[i]!
+      const b = waiting[best]!
+      if (w.priority > b.priority || (w.priority === b.priority && w.seq < b.seq)) best = i
+    }
+    waiting.splice(best, 1)[0]!.grant()
   }
   return {
-    acquire(): Promise<() => void> {
+    acquire(priority = 0): Promise<() => void> {
       let released = false
       const once = () => {
         if (released) return
@@ -449,7 +462,9 @@ function semaphore(n: number) {
         free--
         return Promise.resolve(once)
       }
-      return new Promise((resolve) => waiting.push(() => resolve(once)))
+      return new Promise((resolve) =>
+        waiting.push({ priority, seq: seq++, grant: () => resolve(once) })
+      )
     },
   }
 }
