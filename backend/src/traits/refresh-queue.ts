@@ -69,17 +69,21 @@ export async function finishCustomers(db: Db, done: Array<CustomerKey & { versio
     sql`, `
   )
   await db.execute(sql`
-    with done(account_id, livemode, customer_id, version) as (values ${values}),
-    removed as (
-      delete from customer_refresh_queue q using done
-      where q.account_id = done.account_id and q.livemode = done.livemode::boolean
-        and q.customer_id = done.customer_id and q.version = done.version::int
-      returning q.account_id
-    )
-    update customer_refresh_queue q set claimed_until = null
-    from done
+    delete from customer_refresh_queue q
+    using (values ${values}) as done(account_id, livemode, customer_id, version)
     where q.account_id = done.account_id and q.livemode = done.livemode::boolean
-      and q.customer_id = done.customer_id and q.version <> done.version::int`)
+      and q.customer_id = done.customer_id and q.version = done.version::int`)
+  // A second statement, so it sees marks that committed while the delete ran (one statement would
+  // judge them by its own snapshot and leave them claimed until the claim expires).
+  const keys = sql.join(
+    done.map((c) => sql`(${c.accountId}, ${c.livemode}, ${c.customerId})`),
+    sql`, `
+  )
+  await db.execute(sql`
+    update customer_refresh_queue q set claimed_until = null
+    from (values ${keys}) as done(account_id, livemode, customer_id)
+    where q.account_id = done.account_id and q.livemode = done.livemode::boolean
+      and q.customer_id = done.customer_id and q.claimed_until is not null`)
 }
 
 export type CustomerRefresher = PollingWorkers
