@@ -24,19 +24,30 @@ const dbUrl = new URL(adminUrl)
 dbUrl.pathname = `/${dbName}`
 
 const main = fileURLToPath(new URL('../../backend/src/main.ts', import.meta.url))
-const server = spawn(process.execPath, [...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.BENCH_CPU_PROF] : []), '--import', 'tsx', main], {
-  env: {
-    ...process.env,
-    DATABASE_URL: dbUrl.toString(),
-    PORT: '0',
-    LOG_LEVEL: 'info',
-    STRIPE_WEBHOOK_SECRETS: secret,
-    HOLDFAST_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-    ...(process.env.WEBHOOK_WORKERS ? { WEBHOOK_WORKERS: process.env.WEBHOOK_WORKERS } : {}),
-    ...(process.env.TRAITS_WORKERS ? { TRAITS_WORKERS: process.env.TRAITS_WORKERS } : {}),
-  },
-  stdio: ['ignore', 'pipe', 'inherit'],
-})
+const server = spawn(
+  process.execPath,
+  [
+    ...(process.env.BENCH_CPU_PROF
+      ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.BENCH_CPU_PROF]
+      : []),
+    '--import',
+    'tsx',
+    main,
+  ],
+  {
+    env: {
+      ...process.env,
+      DATABASE_URL: dbUrl.toString(),
+      PORT: '0',
+      LOG_LEVEL: 'info',
+      STRIPE_WEBHOOK_SECRETS: secret,
+      HOLDFAST_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+      ...(process.env.WEBHOOK_WORKERS ? { WEBHOOK_WORKERS: process.env.WEBHOOK_WORKERS } : {}),
+      ...(process.env.TRAITS_WORKERS ? { TRAITS_WORKERS: process.env.TRAITS_WORKERS } : {}),
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  }
+)
 server.stdout!.on('data', (d) => {
   if (process.env.BENCH_VERBOSE) process.stderr.write(d)
 })

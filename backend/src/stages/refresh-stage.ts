@@ -104,17 +104,15 @@ export async function refreshCustomersStage(
         target: [customerStages.accountId, customerStages.livemode, customerStages.customerId],
         set: { stage: sql`excluded.stage`, since: sql`excluded.since` },
       })
-    await db
-      .insert(stageTransitions)
-      .values(
-        list.map((c) => ({
-          ...scope,
-          customerId: c.customerId,
-          fromStage: c.from,
-          toStage: c.to,
-          at: now,
-        }))
-      )
+    await db.insert(stageTransitions).values(
+      list.map((c) => ({
+        ...scope,
+        customerId: c.customerId,
+        fromStage: c.from,
+        toStage: c.to,
+        at: now,
+      }))
+    )
   }
   return changes
 }
