@@ -51,12 +51,12 @@ async function install(harness: Harness) {
     .values({ ...scope, status: 'active', connection: 'oauth' })
 }
 
-async function traitsOf(harness: Harness, customerId: string) {
+async function traitsOf(harness: Harness, customerId: string, account = accountId) {
   const [row] = await harness
     .db()
     .select()
     .from(customerTraits)
-    .where(and(eq(customerTraits.accountId, accountId), eq(customerTraits.customerId, customerId)))
+    .where(and(eq(customerTraits.accountId, account), eq(customerTraits.customerId, customerId)))
   return row
 }
 
@@ -249,4 +249,51 @@ test('sync health counts the customers still waiting for their traits', async ()
   const health = await h.as(merchant).get('/api/v1/sync')
   expect(health.status).toBe(200)
   expect(health.body.webhooks).toMatchObject({ pending: 0, traitsPending: 2 })
+})
+
+test('renaming a product or changing a coupon refreshes the customers who use them', async () => {
+  h = await startHarness({ emulator: true })
+  const merchant = await h.installMerchant()
+  const stripe = h.stripeAs(merchant.accountId)
+  const product = await stripe.products.create({ name: 'Pro' })
+  const price = await stripe.prices.create({
+    product: product.id,
+    currency: 'usd',
+    unit_amount: 1_000,
+    recurring: { interval: 'month' },
+  })
+  const coupon = await stripe.coupons.create({ percent_off: 10, duration: 'forever', name: 'Ten' })
+  const users: string[] = []
+  for (let i = 0; i < 3; i++) {
+    const c = await stripe.customers.create({ email: `user${i}@example.com` })
+    users.push(c.id)
+    await stripe.subscriptions.create({
+      customer: c.id,
+      items: [{ price: price.id }],
+      discounts: [{ coupon: coupon.id }],
+    })
+  }
+  const bystander = await stripe.customers.create({ email: 'bystander@example.com' })
+  await h.emulator!.webhooks.idle()
+  await h.drainer.idle()
+  for (const id of users)
+    expect((await traitsOf(h, id, merchant.accountId))!.traits).toMatchObject({
+      'subscription.product_name': 'Pro',
+      'subscription.coupon_name': 'Ten',
+    })
+  const bystanderBefore = (await traitsOf(h, bystander.id, merchant.accountId))!.computedAt
+
+  // One at a time, so each change has to bring its own refresh.
+  await stripe.products.update(product.id, { name: 'Pro Plus' })
+  await h.emulator!.webhooks.idle()
+  await h.drainer.idle()
+  await stripe.coupons.update(coupon.id, { name: 'Loyalty ten' })
+  await h.emulator!.webhooks.idle()
+  await h.drainer.idle()
+  for (const id of users)
+    expect((await traitsOf(h, id, merchant.accountId))!.traits).toMatchObject({
+      'subscription.product_name': 'Pro Plus',
+      'subscription.coupon_name': 'Loyalty ten',
+    })
+  expect((await traitsOf(h, bystander.id, merchant.accountId))!.computedAt).toEqual(bystanderBefore)
 })

@@ -107,6 +107,9 @@ export async function applyEvent(deps: ApplyDeps, event: ClaimedEvent): Promise<
   if (type === 'subscription' && !deleted && !resumed)
     await syncSubscriptionItems(deps, scope, object, version)
 
+  // Prices, products and coupons belong to no customer, yet feed the traits of every customer
+  // who uses them (plan name, MRR, active coupon).
+  if (catalogTypes.has(type)) await markCustomersUsing(deps.db, scope, type, object.id)
   const customerId = spec.customerId(object)
   if (!customerId) return { outcome: applied }
   const title = describeEvent(event.type, object, data.previous_attributes, event.created)
@@ -126,6 +129,36 @@ export async function applyEvent(deps: ApplyDeps, event: ClaimedEvent): Promise<
         : null,
     },
   }
+}
+
+const catalogTypes = new Set(['price', 'product', 'coupon'])
+
+/** Marks for a refresh every customer whose subscriptions or discounts use a catalog object. */
+async function markCustomersUsing(db: Db, scope: AccountScope, type: string, id: string) {
+  const same = (a: string, b: string) =>
+    sql.raw(`${a}.account_id = ${b}.account_id and ${a}.livemode = ${b}.livemode`)
+  const customers =
+    type === 'coupon'
+      ? sql`select d.customer_id from stripe_discounts d
+          where d.account_id = ${scope.accountId} and d.livemode = ${scope.livemode}
+            and d.coupon_id = ${id} and d.deleted_at is null and d.customer_id is not null`
+      : sql`select s.customer_id from stripe_subscription_items i
+          join stripe_subscriptions s on ${same('s', 'i')} and s.id = i.subscription_id
+          ${
+            type === 'product'
+              ? sql`join stripe_prices p on ${same('p', 'i')} and p.id = i.price_id and p.product_id = ${id}`
+              : sql``
+          }
+          where i.account_id = ${scope.accountId} and i.livemode = ${scope.livemode}
+            and i.deleted_at is null and s.customer_id is not null
+            ${type === 'price' ? sql`and i.price_id = ${id}` : sql``}`
+  await db.execute(sql`
+    insert into customer_refresh_queue (account_id, livemode, customer_id)
+    select distinct ${scope.accountId}::text, ${scope.livemode}::boolean, customer_id
+    from (${customers}) as used
+    order by 3
+    on conflict (account_id, livemode, customer_id)
+    do update set version = customer_refresh_queue.version + 1`)
 }
 
 /** After a batch of events: their timeline entries and refresh marks, in two statements. */
