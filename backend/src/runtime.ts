@@ -6,6 +6,7 @@ import { createApp } from './http/app'
 import type { PollingWorkers } from './queue/polling-workers'
 import { registerWorkers } from './queue/workers'
 import { startEventDrainer } from './sync/event-drainer'
+import { EVENTS_STORED_CHANNEL } from './sync/event-store'
 import { startSyncRunner } from './sync/backfill-runner'
 import { startCustomerRefresher } from './traits/refresh-queue'
 import { webhookSecretSource } from './sync/webhook-endpoints'
@@ -19,9 +20,15 @@ export async function startRuntime(deps: AppDeps) {
     { ...deps, onCustomersMarked: () => refresher.kick() },
     { workers: deps.config.webhookWorkers }
   )
+  // Events stored by another process (a web-only one, say) wake this one's drainer at once.
+  const unlisten =
+    deps.config.webhookWorkers > 0
+      ? await deps.database.listen(EVENTS_STORED_CHANNEL, () => events.kick())
+      : undefined
   const drainer: PollingWorkers = {
     kick: () => events.kick(),
     async stop() {
+      await unlisten?.()
       await events.stop()
       await refresher.stop()
     },

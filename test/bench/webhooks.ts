@@ -4,7 +4,10 @@
 // segments and stage recomputed by the refresh workers). Every event is a new customer: the most
 // expensive refresh. Targets (2-core machine): ≥ 2,000 events/s sustained, p99 ack ≤ 25 ms at
 // 500/s, p99 applied ≤ 1 s.
-import { spawn } from 'node:child_process'
+// Two layouts (BENCH_LAYOUTS, default both): `single`, one process doing everything, as `npm start`
+// runs; `split`, a web process that only stores events (WEBHOOK_WORKERS=0 TRAITS_WORKERS=0
+// SYNC_WORKERS=0) beside a worker process that applies them, woken by NOTIFY.
+import { spawn, type ChildProcess } from 'node:child_process'
 import http from 'node:http'
 import { randomBytes } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
@@ -17,52 +20,60 @@ const accountId = 'acct_1BenchWebhooks'
 const stepSeconds = Number(process.env.BENCH_STEP_SECONDS ?? 5)
 const rates = (process.env.BENCH_RATES ?? '250,500,1000,2000,3000').split(',').map(Number)
 
-const dbName = `hf_bench_${randomBytes(4).toString('hex')}`
+const layouts = (process.env.BENCH_LAYOUTS ?? 'single,split').split(',')
+for (const layout of layouts) {
+  if (layout !== 'single' && layout !== 'split') throw new Error(`unknown layout ${layout}`)
+}
 const admin = postgres(adminUrl, { max: 1, onnotice: () => {} })
-await admin.unsafe(`create database ${dbName}`)
-const dbUrl = new URL(adminUrl)
-dbUrl.pathname = `/${dbName}`
-
 const main = fileURLToPath(new URL('../../backend/src/main.ts', import.meta.url))
-const server = spawn(
-  process.execPath,
-  [
-    ...(process.env.BENCH_CPU_PROF
-      ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.BENCH_CPU_PROF]
-      : []),
-    '--import',
-    'tsx',
-    main,
-  ],
-  {
-    env: {
-      ...process.env,
-      DATABASE_URL: dbUrl.toString(),
-      PORT: '0',
-      LOG_LEVEL: 'info',
-      STRIPE_WEBHOOK_SECRETS: secret,
-      HOLDFAST_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-      ...(process.env.WEBHOOK_WORKERS ? { WEBHOOK_WORKERS: process.env.WEBHOOK_WORKERS } : {}),
-      ...(process.env.TRAITS_WORKERS ? { TRAITS_WORKERS: process.env.TRAITS_WORKERS } : {}),
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  }
-)
-server.stdout!.on('data', (d) => {
-  if (process.env.BENCH_VERBOSE) process.stderr.write(d)
-})
-const baseUrl = await new Promise<URL>((resolve, reject) => {
-  let out = ''
-  server.stdout!.on('data', (d) => {
-    out += d
-    const m = out.match(/"msg":"listening","url":"([^"]+)"/)
-    if (m) resolve(new URL(m[1]!))
-  })
-  server.on('exit', (code) => reject(new Error(`backend exited (${code})`)))
-})
-const sql = postgres(dbUrl.toString(), { max: 2, onnotice: () => {} })
-await sql`insert into accounts (account_id, livemode, status, connection) values (${accountId}, false, 'active', 'oauth')`
 
+/** Starts one backend process on `dbUrl`; resolves with its URL once it listens. */
+async function startBackend(dbUrl: string, env: Record<string, string>) {
+  const child = spawn(
+    process.execPath,
+    [
+      ...(process.env.BENCH_CPU_PROF
+        ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.BENCH_CPU_PROF]
+        : []),
+      '--import',
+      'tsx',
+      main,
+    ],
+    {
+      env: {
+        ...process.env,
+        DATABASE_URL: dbUrl,
+        PORT: '0',
+        LOG_LEVEL: 'info',
+        STRIPE_WEBHOOK_SECRETS: secret,
+        HOLDFAST_ENCRYPTION_KEY: encryptionKey,
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    }
+  )
+  child.stdout!.on('data', (d) => {
+    if (process.env.BENCH_VERBOSE) process.stderr.write(d)
+  })
+  const url = await new Promise<URL>((resolve, reject) => {
+    let out = ''
+    child.stdout!.on('data', (d) => {
+      out += d
+      const m = out.match(/"msg":"listening","url":"([^"]+)"/)
+      if (m) resolve(new URL(m[1]!))
+    })
+    child.on('exit', (code) => reject(new Error(`backend exited (${code})`)))
+  })
+  return { child, url }
+}
+const encryptionKey = randomBytes(32).toString('base64')
+const workerEnv = {
+  ...(process.env.WEBHOOK_WORKERS ? { WEBHOOK_WORKERS: process.env.WEBHOOK_WORKERS } : {}),
+  ...(process.env.TRAITS_WORKERS ? { TRAITS_WORKERS: process.env.TRAITS_WORKERS } : {}),
+}
+
+let baseUrl: URL
+let sql: postgres.Sql
 const agent = new http.Agent({ keepAlive: true, maxSockets: 128 })
 let seq = 0
 function nextEvent(): string {
@@ -228,36 +239,66 @@ async function closedLoop(concurrency: number, seconds: number) {
   return { eventsPerSecond: ok / elapsed, p50: pct(latencies, 50), p99: pct(latencies, 99) }
 }
 
-try {
-  // Warm up connections, JIT and the database.
-  await Promise.all(Array.from({ length: 200 }, () => post(nextEvent())))
-  await waitApplied()
-  await waitRefreshed()
-  const fmt = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '-')
-  console.log(
-    `bench:webhooks  backend on Postgres, ${stepSeconds}s per step, ${process.env.WEBHOOK_WORKERS ?? 'default (4)'} apply workers, ${process.env.TRAITS_WORKERS ?? 'default (4)'} refresh workers`
-  )
-  console.log(
-    'target/s  sent    2xx     achieved/s  p50 ack ms  p99 ack ms  p99 receipt→applied ms  p99 receipt→traits ms  drain s (applied/traits)'
-  )
-  let sustained = 0
-  for (const rate of rates) {
-    const r = await runStep(rate)
-    console.log(
-      `${String(r.rate).padEnd(9)} ${String(r.sent).padEnd(7)} ${String(r.ok).padEnd(7)} ${fmt(r.achieved).padEnd(11)} ${fmt(r.p50).padEnd(11)} ${fmt(r.p99).padEnd(11)} ${fmt(r.appliedP99).padEnd(23)} ${fmt(r.traitsP99).padEnd(22)} ${fmt(r.drainSeconds)}/${fmt(r.traitsDrainSeconds)}`
+/** One layout on a fresh database: its processes, the rising rates, then a closed loop. */
+async function runLayout(layout: 'single' | 'split') {
+  const dbName = `hf_bench_${randomBytes(4).toString('hex')}`
+  await admin.unsafe(`create database ${dbName}`)
+  const dbUrl = new URL(adminUrl)
+  dbUrl.pathname = `/${dbName}`
+  const processes: ChildProcess[] = []
+  let db: postgres.Sql | undefined
+  try {
+    // The web process (or the only one) migrates first; a worker joins the same database.
+    const web = await startBackend(
+      dbUrl.toString(),
+      layout === 'split'
+        ? { WEBHOOK_WORKERS: '0', TRAITS_WORKERS: '0', SYNC_WORKERS: '0' }
+        : workerEnv
     )
-    if (r.ok === r.sent && r.achieved >= r.rate * 0.95) sustained = Math.max(sustained, r.achieved)
+    processes.push(web.child)
+    if (layout === 'split') processes.push((await startBackend(dbUrl.toString(), workerEnv)).child)
+    baseUrl = web.url
+    sql = db = postgres(dbUrl.toString(), { max: 2, onnotice: () => {} })
+    await sql`insert into accounts (account_id, livemode, status, connection) values (${accountId}, false, 'active', 'oauth')`
+
+    // Warm up connections, JIT and the database.
+    await Promise.all(Array.from({ length: 200 }, () => post(nextEvent())))
+    await waitApplied()
+    await waitRefreshed()
+    const fmt = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '-')
+    console.log(
+      `bench:webhooks  layout ${layout === 'split' ? 'split (web process + worker process)' : 'single (one process)'}, backend on Postgres, ${stepSeconds}s per step, ${process.env.WEBHOOK_WORKERS ?? 'default (4)'} apply workers, ${process.env.TRAITS_WORKERS ?? 'default (4)'} refresh workers`
+    )
+    console.log(
+      'target/s  sent    2xx     achieved/s  p50 ack ms  p99 ack ms  p99 receipt→applied ms  p99 receipt→traits ms  drain s (applied/traits)'
+    )
+    let sustained = 0
+    for (const rate of rates) {
+      const r = await runStep(rate)
+      console.log(
+        `${String(r.rate).padEnd(9)} ${String(r.sent).padEnd(7)} ${String(r.ok).padEnd(7)} ${fmt(r.achieved).padEnd(11)} ${fmt(r.p50).padEnd(11)} ${fmt(r.p99).padEnd(11)} ${fmt(r.appliedP99).padEnd(23)} ${fmt(r.traitsP99).padEnd(22)} ${fmt(r.drainSeconds)}/${fmt(r.traitsDrainSeconds)}`
+      )
+      if (r.ok === r.sent && r.achieved >= r.rate * 0.95)
+        sustained = Math.max(sustained, r.achieved)
+    }
+    const burst = await closedLoop(64, stepSeconds)
+    console.log(
+      `closed loop (64 concurrent): ${fmt(burst.eventsPerSecond)} events/s acknowledged, p50 ${fmt(burst.p50)} ms, p99 ${fmt(burst.p99)} ms`
+    )
+    console.log(`sustained (open loop, all 2xx, ≥95% of target): ${fmt(sustained)} events/s\n`)
+  } finally {
+    for (const child of processes) {
+      child.kill('SIGTERM')
+      await new Promise((r) => child.once('exit', r))
+    }
+    await db?.end({ timeout: 2 })
+    await admin.unsafe(`drop database if exists ${dbName} with (force)`)
   }
-  const burst = await closedLoop(64, stepSeconds)
-  console.log(
-    `closed loop (64 concurrent): ${fmt(burst.eventsPerSecond)} events/s acknowledged, p50 ${fmt(burst.p50)} ms, p99 ${fmt(burst.p99)} ms`
-  )
-  console.log(`sustained (open loop, all 2xx, ≥95% of target): ${fmt(sustained)} events/s`)
+}
+
+try {
+  for (const layout of layouts) await runLayout(layout as 'single' | 'split')
 } finally {
-  server.kill('SIGTERM')
-  await new Promise((r) => server.once('exit', r))
-  await sql.end({ timeout: 2 })
-  await admin.unsafe(`drop database if exists ${dbName} with (force)`)
   await admin.end({ timeout: 2 })
   agent.destroy()
 }

@@ -1,5 +1,9 @@
 import { and, eq } from 'drizzle-orm'
 import { afterEach, expect, test } from 'vitest'
+import { buildDeps } from '../../backend/src/deps'
+import { createQueue } from '../../backend/src/queue/queue'
+import { startRuntime } from '../../backend/src/runtime'
+import { EVENTS_STORED_CHANNEL, storeEvents } from '../../backend/src/sync/event-store'
 import {
   accounts,
   stripeCustomers,
@@ -8,6 +12,7 @@ import {
 } from '../../backend/src/db/schema'
 import { startHarness, type Harness } from '../support/harness'
 import { eventFor, signWebhook } from '../support/signing'
+import { testDbKind } from '../support/test-database'
 import { waitFor } from '../support/wait'
 
 let h: Harness | undefined
@@ -193,3 +198,108 @@ test('test-mode and live-mode events for one account land in separate rows', asy
     [true, 'live@example.com'],
   ])
 })
+
+test('deliveries arriving together are stored together, and each learns whether it was new', async () => {
+  h = await startHarness()
+  await installed(h)
+  const events = Array.from({ length: 40 }, (_, i) =>
+    eventFor('customer.created', customer({ id: `cus_burst_${i}`, email: `b${i}@example.com` }), {
+      account: merchant,
+    })
+  )
+  // Every event twice, all at once: the second copy often lands in the same multi-row insert.
+  const answers = await Promise.all([...events, ...events].map((e) => h!.postWebhook(e)))
+
+  expect(answers.every((a) => a.status === 200)).toBe(true)
+  for (const [i, event] of events.entries()) {
+    const copies = [answers[i]!, answers[i + events.length]!].map((a) => a.body.duplicate)
+    expect(copies.sort(), event.id).toEqual([false, true])
+  }
+  await processed(h, 40)
+  const rows = await storedEvents(h)
+  expect(rows).toHaveLength(40)
+  expect(rows.every((r) => r.attempts === 1 && r.outcome === 'applied')).toBe(true)
+  expect(await h.db().select().from(stripeCustomers)).toHaveLength(40)
+})
+
+test('an event the database refuses fails alone; the events stored beside it are acknowledged', async () => {
+  h = await startHarness()
+  await installed(h)
+  const good = Array.from({ length: 10 }, (_, i) =>
+    eventFor('customer.created', customer({ id: `cus_ok_${i}` }), { account: merchant })
+  )
+  // jsonb refuses the NUL character (SQLSTATE 22P05), so this one insert must fail.
+  const bad = eventFor('customer.created', customer({ id: 'cus_nul', name: 'A\u0000da' }), {
+    account: merchant,
+  })
+  const answers = await Promise.all([...good, bad].map((e) => h!.postWebhook(e)))
+
+  expect(answers.slice(0, 10).map((a) => a.status)).toEqual(Array(10).fill(200))
+  expect(answers[10]!.status).toBeGreaterThanOrEqual(500) // Stripe will retry it
+  const ids = (await storedEvents(h)).map((r) => r.id).sort()
+  expect(ids).toEqual(good.map((e) => e.id).sort())
+})
+
+test('storing events notifies listeners on the database, in this process or another', async () => {
+  h = await startHarness()
+  // On Postgres a second connection stands for another process; PGlite has only the one.
+  const other = h.testDb.kind === 'postgres' ? await h.testDb.open() : h.database
+  let notified = 0
+  const unlisten = await other.listen(EVENTS_STORED_CHANNEL, () => notified++)
+  try {
+    const event = eventFor('customer.created', customer(), { account: merchant })
+    await storeEvents(h.db(), [
+      {
+        id: event.id,
+        accountId: merchant,
+        livemode: false,
+        type: event.type,
+        created: event.created,
+        payload: event,
+        source: 'webhook',
+      },
+    ])
+    await waitFor(() => notified > 0, { what: 'a notification' })
+  } finally {
+    await unlisten()
+    if (other !== h.database) await other.close()
+  }
+})
+
+test.skipIf(testDbKind() !== 'postgres')(
+  'a web process without workers stores events; a worker process on the same database applies them',
+  async () => {
+    h = await startHarness({
+      env: { WEBHOOK_WORKERS: '0', TRAITS_WORKERS: '0', SYNC_WORKERS: '0' },
+    })
+    await installed(h)
+    const first = eventFor('customer.created', customer(), { account: merchant })
+    expect((await h.postWebhook(first)).status).toBe(200)
+    const [waiting] = await storedEvents(h)
+    expect(waiting).toMatchObject({ id: first.id, processedAt: null, attempts: 0 })
+
+    const database = await h.testDb.open()
+    const queue = createQueue(database, h.log)
+    await queue.start()
+    const worker = await startRuntime(
+      buildDeps({ ...h.config, webhookWorkers: 2, traitsWorkers: 1 }, database, queue, h.log)
+    )
+    try {
+      await processed(h, 1)
+      // The worker is idle now; a new event wakes it through the database.
+      const second = eventFor('customer.updated', customer({ name: 'Ada L.' }), {
+        account: merchant,
+        created: first.created + 1,
+      })
+      expect((await h.postWebhook(second)).status).toBe(200)
+      await processed(h, 2)
+      const [row] = await h.db().select().from(stripeCustomers)
+      expect(row?.name).toBe('Ada L.')
+    } finally {
+      await worker.drainer.stop()
+      await worker.syncRunner.stop()
+      await queue.stop(5_000)
+      await database.close()
+    }
+  }
+)

@@ -17,6 +17,11 @@ export type Database = {
   db: Db
   /** Raw SQL with $1 parameters; without parameters it may hold several statements (pg-boss needs that). */
   executeSql(text: string, values?: unknown[]): Promise<SqlRows>
+  /**
+   * Calls `onNotify` on every NOTIFY to `channel` (from any process); resolves to a function
+   * that stops listening. On Postgres a dedicated connection listens and reconnects by itself.
+   */
+  listen(channel: string, onNotify: () => void): Promise<() => Promise<void>>
   /** `true` when a trivial query answers within the timeout. */
   ping(timeoutMs?: number): Promise<boolean>
   close(): Promise<void>
@@ -61,6 +66,10 @@ function openPostgres(target: { url: string; maxConnections?: number }): Databas
           : await client.unsafe(text).simple()
       return { rows: Array.from(rows) as Record<string, unknown>[] }
     },
+    async listen(channel, onNotify) {
+      const { unlisten } = await client.listen(channel, () => onNotify())
+      return unlisten
+    },
     ping: (timeoutMs = 2000) => pingWith(() => client`select 1`, timeoutMs),
     close: () => client.end({ timeout: 5 }),
     location: `postgres://${url.host}${url.pathname}`,
@@ -87,6 +96,10 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
       // exec runs several statements; callers read the rows of the last one.
       const results = await client.exec(text)
       return { rows: (results.at(-1)?.rows ?? []) as Record<string, unknown>[] }
+    },
+    async listen(channel, onNotify) {
+      const unlisten = await client.listen(channel, () => onNotify())
+      return () => unlisten()
     },
     ping: (timeoutMs = 2000) => pingWith(() => client.query('select 1'), timeoutMs),
     close: async () => {

@@ -7,14 +7,77 @@ import { stripeEvents } from '../db/schema'
 
 export type NewEvent = typeof stripeEvents.$inferInsert
 
-/** Inserts the event; false when this event id was stored before (a duplicate delivery). */
-export async function storeEvent(db: Db, event: NewEvent): Promise<boolean> {
-  const inserted = await db
-    .insert(stripeEvents)
-    .values(event)
-    .onConflictDoNothing({ target: stripeEvents.id })
-    .returning({ id: stripeEvents.id })
-  return inserted.length === 1
+/** Told whenever events were stored, so workers in other processes wake at once (see listen). */
+export const EVENTS_STORED_CHANNEL = 'holdfast_events_stored'
+
+/**
+ * Stores webhook events with group commit: while one insert is in flight, the events arriving
+ * meanwhile wait and then go in together as one multi-row insert. At a trickle every event is
+ * written alone and at once; under load, one round trip and one WAL flush serve many requests.
+ * Each caller learns whether its event was new (false: a duplicate delivery) only after the
+ * commit. If a batch fails, its events are written one by one, so one bad event fails alone.
+ */
+export function createEventWriter(db: Db, options: { maxBatch?: number } = {}) {
+  const maxBatch = options.maxBatch ?? 200
+  type Waiting = {
+    event: NewEvent
+    resolve: (isNew: boolean) => void
+    reject: (err: unknown) => void
+  }
+  let waiting: Waiting[] = []
+  let writing = false
+
+  async function writeBatch(batch: Waiting[]) {
+    try {
+      const inserted = await storeEvents(
+        db,
+        batch.map((w) => w.event)
+      )
+      // The same event twice in one batch: the first delivery is the new one.
+      for (const w of batch) w.resolve(inserted.delete(w.event.id))
+    } catch (err) {
+      // Postgres refused some value (say, a \u0000 in a payload): find which. Any other failure
+      // (the database unreachable) fails the whole batch at once, and Stripe retries each event.
+      if (batch.length > 1 && isDataError(err)) {
+        for (const w of batch) await writeBatch([w])
+      } else {
+        for (const w of batch) w.reject(err)
+      }
+    }
+  }
+
+  async function drain() {
+    writing = true
+    try {
+      while (waiting.length > 0) {
+        const batch = waiting.slice(0, maxBatch)
+        waiting = waiting.slice(maxBatch)
+        await writeBatch(batch)
+      }
+    } finally {
+      writing = false
+    }
+  }
+
+  return {
+    /** Resolves after the commit: true when the event is new, false for a duplicate delivery. */
+    store(event: NewEvent): Promise<boolean> {
+      return new Promise((resolve, reject) => {
+        waiting.push({ event, resolve, reject })
+        if (!writing) void drain()
+      })
+    },
+  }
+}
+
+/** SQLSTATE class 22: the statement reached Postgres and a value in it was refused. */
+function isDataError(err: unknown): boolean {
+  // drizzle wraps the driver's error (which carries the SQLSTATE) as its cause.
+  for (let e = err; e instanceof Error; e = e.cause) {
+    const code = (e as { code?: unknown }).code
+    if (typeof code === 'string' && code.startsWith('22')) return true
+  }
+  return false
 }
 
 /** Inserts many events at once; returns the ids that were new (not stored before). */
@@ -24,7 +87,8 @@ export async function storeEvents(db: Db, events: NewEvent[]): Promise<Set<strin
     .insert(stripeEvents)
     .values(events)
     .onConflictDoNothing({ target: stripeEvents.id })
-    .returning({ id: stripeEvents.id })
+    // Delivered at commit, once per transaction however many rows: wakes listening workers.
+    .returning({ id: stripeEvents.id, notified: sql`pg_notify(${EVENTS_STORED_CHANNEL}, '')` })
   return new Set(inserted.map((r) => r.id))
 }
 

@@ -4,7 +4,7 @@ import { Hono } from 'hono'
 import { z } from 'zod'
 import { AppError } from '../../errors'
 import { verifyStripeSignature } from '../../stripe/signatures'
-import { storeEvent } from '../../sync/event-store'
+import { createEventWriter } from '../../sync/event-store'
 import type { AppDeps, AppEnv } from '../context'
 
 const EventEnvelope = z.object({
@@ -23,7 +23,9 @@ export function webhookRoutes(
   secrets: () => Promise<string[]>,
   onStored: () => void
 ) {
+  const events = createEventWriter(deps.db)
   return new Hono<AppEnv>().post('/webhooks/stripe', async (c) => {
+    const receivedAt = deps.now()
     const raw = await c.req.text()
     const check = verifyStripeSignature(
       raw,
@@ -47,7 +49,7 @@ export function webhookRoutes(
     }
     const event = envelope.data
     // Stored (and committed) before we answer: a 2xx means Stripe will not send it again.
-    const stored = await storeEvent(deps.db, {
+    const stored = await events.store({
       id: event.id,
       accountId: event.account ?? null,
       livemode: event.livemode,
@@ -56,6 +58,7 @@ export function webhookRoutes(
       apiVersion: event.api_version ?? null,
       payload: json as Record<string, unknown>,
       source: 'webhook',
+      receivedAt,
     })
     if (stored) onStored()
     return c.json({ received: true, duplicate: !stored })
