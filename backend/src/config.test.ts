@@ -30,4 +30,14 @@ describe('loadConfig', () => {
     const problems = (error as ConfigError).problems.map((p) => p.split(' ')[0])
     expect(problems.sort()).toEqual(['DATABASE_URL', 'LOG_LEVEL', 'PORT', 'STRIPE_API_URL'])
   })
+
+  test('a web process runs no background work; splitting needs Postgres', () => {
+    const web = loadConfig({ HOLDFAST_ROLE: 'web', DATABASE_URL: 'postgres://u@127.0.0.1/h' })
+    expect(web.role).toBe('web')
+    expect([web.webhookWorkers, web.traitsWorkers, web.sync.workers]).toEqual([0, 0, 0])
+    const worker = loadConfig({ HOLDFAST_ROLE: 'worker', DATABASE_URL: 'postgres://u@127.0.0.1/h' })
+    expect([worker.webhookWorkers, worker.traitsWorkers, worker.sync.workers]).toEqual([4, 4, 16])
+    expect(() => loadConfig({ HOLDFAST_ROLE: 'worker' })).toThrow(/needs DATABASE_URL/)
+    expect(() => loadConfig({ HOLDFAST_ROLE: 'both' })).toThrow(/HOLDFAST_ROLE/)
+  })
 })

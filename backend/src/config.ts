@@ -75,6 +75,7 @@ const EnvSchema = z.object({
   API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
   UNINSTALL_GRACE_DAYS_TEST: z.coerce.number().min(0).default(0),
   UNINSTALL_GRACE_DAYS_LIVE: z.coerce.number().min(0).default(30),
+  HOLDFAST_ROLE: z.enum(['all', 'web', 'worker']).default('all'),
   WEBHOOK_WORKERS: z.coerce.number().int().min(0).default(4),
   TRAITS_WORKERS: z.coerce.number().int().min(0).default(4),
   SYNC_WORKERS: z.coerce.number().int().min(0).default(16),
@@ -116,6 +117,12 @@ export type Config = {
   /** 32-byte key for AES-256-GCM; undefined = generate one under dataDir (embedded default). */
   encryptionKey: Buffer | undefined
   apiRateLimitPerMinute: number
+  /**
+   * `all`: one process does everything. On Postgres the work can be split: `web` serves HTTP
+   * (webhooks are only stored) and runs no background work; `worker` runs the background work
+   * (event drainer, refresher, sync, queued jobs) and serves no HTTP.
+   */
+  role: 'all' | 'web' | 'worker'
   uninstallGraceDays: { test: number; live: number }
   webhookWorkers: number
   traitsWorkers: number
@@ -156,6 +163,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     throw new ConfigError(problems)
   }
   const e = parsed.data
+  if (e.HOLDFAST_ROLE !== 'all' && !e.DATABASE_URL) {
+    throw new ConfigError([
+      `HOLDFAST_ROLE=${e.HOLDFAST_ROLE} needs DATABASE_URL: the embedded database lives inside one process, so it cannot be split`,
+    ])
+  }
+  const web = e.HOLDFAST_ROLE === 'web'
   return {
     port: e.PORT,
     host: e.HOST,
@@ -182,10 +195,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       : undefined,
     apiRateLimitPerMinute: e.API_RATE_LIMIT_PER_MINUTE,
     uninstallGraceDays: { test: e.UNINSTALL_GRACE_DAYS_TEST, live: e.UNINSTALL_GRACE_DAYS_LIVE },
-    webhookWorkers: e.WEBHOOK_WORKERS,
-    traitsWorkers: e.TRAITS_WORKERS,
+    role: e.HOLDFAST_ROLE,
+    webhookWorkers: web ? 0 : e.WEBHOOK_WORKERS,
+    traitsWorkers: web ? 0 : e.TRAITS_WORKERS,
     sync: {
-      workers: e.SYNC_WORKERS,
+      workers: web ? 0 : e.SYNC_WORKERS,
       typeConcurrency: e.SYNC_TYPE_CONCURRENCY,
       rateLimits: {
         test: e.SYNC_RATE_LIMIT_TEST,

@@ -12,7 +12,8 @@ import { startCustomerRefresher } from './traits/refresh-queue'
 import { webhookSecretSource } from './sync/webhook-endpoints'
 
 export async function startRuntime(deps: AppDeps) {
-  await registerWorkers(deps)
+  // A web process only sends jobs; worker processes (role all or worker) handle them.
+  if (deps.config.role !== 'web') await registerWorkers(deps)
   // Webhook events are applied by the drainer; the customers they changed are refreshed
   // (traits → segments → stage → outbound) by the refresher, off the apply path.
   const refresher = startCustomerRefresher(deps, { workers: deps.config.traitsWorkers })

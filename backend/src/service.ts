@@ -17,6 +17,7 @@ export type RunningService = {
   app: App
   database: Database
   queue: Queue
+  /** Where it listens; empty for a worker process (no HTTP). */
   url: string
   stop(): Promise<void>
 }
@@ -33,18 +34,19 @@ export async function startService(config: Config, log: Logger): Promise<Running
     const queue = createQueue(database, log)
     await queue.start()
     const deps: AppDeps = buildDeps(config, database, queue, log)
-    await ensureWebhookEndpoints(deps, config.publicUrl)
+    if (config.role !== 'worker') await ensureWebhookEndpoints(deps, config.publicUrl)
     const { app, drainer, syncRunner } = await startRuntime(deps)
-    const server = await listen(app, config)
-    const address = server.address() as AddressInfo
-    const url = `http://${config.host}:${address.port}`
-    log.info('listening', { url })
+    // A worker process serves no HTTP: the web processes take the requests.
+    const server = config.role === 'worker' ? undefined : await listen(app, config)
+    const url = server ? `http://${config.host}:${(server.address() as AddressInfo).port}` : ''
+    if (server) log.info('listening', { url, role: config.role })
+    else log.info('worker ready', { role: config.role })
 
     let stopping: Promise<void> | undefined
     const stop = () =>
       (stopping ??= (async () => {
         log.info('shutting down')
-        await closeServer(server, config.shutdownTimeoutMs) // finish in-flight requests
+        if (server) await closeServer(server, config.shutdownTimeoutMs) // finish in-flight requests
         await drainer.stop()
         await syncRunner.stop() // hands unfinished sync tasks back at once
         await queue.stop(config.shutdownTimeoutMs) // let running jobs finish

@@ -5,7 +5,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterEach, expect, test } from 'vitest'
+import { accounts, stripeCustomers, stripeEvents } from '../../backend/src/db/schema'
+import { eventFor, signWebhook, testWebhookSecret } from '../support/signing'
 import { createTestDatabase, testDbKind } from '../support/test-database'
+import { waitFor } from '../support/wait'
 
 const main = fileURLToPath(new URL('../../backend/src/main.ts', import.meta.url))
 let cleanup: Array<() => Promise<void>> = []
@@ -34,6 +37,7 @@ function startMain(env: Record<string, string>): Started {
       stdout += d
       const match = stdout.match(/"msg":"listening","url":"([^"]+)"/)
       if (match) resolve(match[1]!)
+      if (stdout.includes('"msg":"worker ready"')) resolve('') // a worker serves no HTTP
     })
     child.on('exit', () => reject(new Error(`exited before listening: ${stderr}`)))
   })
@@ -84,6 +88,59 @@ test.runIf(testDbKind() === 'postgres')(
       expect(await res.json()).toEqual({ ok: true, db: true })
     }
     for (const started of [a, b]) {
+      started.child.kill('SIGTERM')
+      expect(await started.exit).toBe(0)
+    }
+  }
+)
+
+test.runIf(testDbKind() === 'postgres')(
+  'split roles: a web process stores webhooks, a worker process (no HTTP) applies them',
+  async () => {
+    const testDb = await createTestDatabase()
+    cleanup.push(() => testDb.drop())
+    if (testDb.target.kind !== 'postgres') throw new Error('unreachable')
+    const env = {
+      DATABASE_URL: testDb.target.url,
+      STRIPE_WEBHOOK_SECRETS: testWebhookSecret,
+      HOLDFAST_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
+    }
+    const web = startMain({ ...env, HOLDFAST_ROLE: 'web' })
+    const webUrl = await web.url
+    const database = await testDb.open()
+    cleanup.push(() => database.close())
+    const db = database.db
+    await db.insert(accounts).values({
+      accountId: 'acct_1SplitRoles',
+      livemode: false,
+      status: 'active',
+      connection: 'oauth',
+    })
+    const event = eventFor(
+      'customer.created',
+      { id: 'cus_split', object: 'customer', created: 1_760_000_000, email: 'split@example.com' },
+      { account: 'acct_1SplitRoles' }
+    )
+    const body = JSON.stringify(event)
+    const answer = await fetch(`${webUrl}/webhooks/stripe`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'stripe-signature': signWebhook(body) },
+      body,
+    })
+    expect(answer.status).toBe(200)
+    // The web process stored it and applies nothing.
+    const [stored] = await db.select().from(stripeEvents)
+    expect(stored).toMatchObject({ id: event.id, processedAt: null, attempts: 0 })
+
+    const worker = startMain({ ...env, HOLDFAST_ROLE: 'worker' })
+    expect(await worker.url).toBe('')
+    await waitFor(async () => (await db.select().from(stripeCustomers)).length === 1, {
+      what: 'the worker to apply the event',
+      timeoutMs: 30_000,
+    })
+    const [applied] = await db.select().from(stripeEvents)
+    expect(applied).toMatchObject({ outcome: 'applied', attempts: 1 })
+    for (const started of [web, worker]) {
       started.child.kill('SIGTERM')
       expect(await started.exit).toBe(0)
     }
