@@ -22,22 +22,22 @@ export function startPollingWorkers(options: {
   round: () => Promise<number>
 }): PollingWorkers {
   let running = true
-  let wake: (() => void) | undefined
+  // The wake-ups of the loops sleeping right now; each removes itself when it fires.
+  const sleepers = new Set<() => void>()
   let busy = 0
   let idleWaiters: Array<() => void> = []
+  const wakeAll = () => {
+    for (const done of [...sleepers]) done()
+  }
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
-      const timer = setTimeout(done, ms)
-      function done() {
+      const done = () => {
         clearTimeout(timer)
-        if (wake === done) wake = undefined
+        sleepers.delete(done)
         resolve()
       }
-      const previous = wake
-      wake = () => {
-        previous?.()
-        done()
-      }
+      const timer = setTimeout(done, ms)
+      sleepers.add(done)
     })
 
   async function loop() {
@@ -65,10 +65,10 @@ export function startPollingWorkers(options: {
 
   const loops = Array.from({ length: options.workers }, () => loop())
   return {
-    kick: () => wake?.(),
+    kick: wakeAll,
     async stop() {
       running = false
-      wake?.()
+      wakeAll()
       await Promise.all(loops)
     },
     // With no loops here (another process does the work) there is nothing to wait for.
@@ -76,7 +76,7 @@ export function startPollingWorkers(options: {
       new Promise<void>((resolve) => {
         if (loops.length === 0) return resolve()
         idleWaiters.push(resolve)
-        wake?.()
+        wakeAll()
       }),
   }
 }
