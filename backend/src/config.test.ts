@@ -36,7 +36,7 @@ describe('loadConfig', () => {
     expect(web.role).toBe('web')
     expect([web.webhookWorkers, web.traitsWorkers, web.sync.workers]).toEqual([0, 0, 0])
     const worker = loadConfig({ HOLDFAST_ROLE: 'worker', DATABASE_URL: 'postgres://u@127.0.0.1/h' })
-    expect([worker.webhookWorkers, worker.traitsWorkers, worker.sync.workers]).toEqual([4, 4, 16])
+    expect([worker.webhookWorkers, worker.traitsWorkers, worker.sync.workers]).toEqual([4, 4, 25])
     expect(() => loadConfig({ HOLDFAST_ROLE: 'worker' })).toThrow(/needs DATABASE_URL/)
     expect(() => loadConfig({ HOLDFAST_ROLE: 'both' })).toThrow(/HOLDFAST_ROLE/)
   })
