@@ -15,7 +15,8 @@ export const EVENTS_STORED_CHANNEL = 'holdfast_events_stored'
  * meanwhile wait and then go in together as one multi-row insert. At a trickle every event is
  * written alone and at once; under load, one round trip and one WAL flush serve many requests.
  * Each caller learns whether its event was new (false: a duplicate delivery) only after the
- * commit. If a batch fails, its events are written one by one, so one bad event fails alone.
+ * commit. If Postgres refuses a value in a batch, its events are written one by one, so one bad
+ * event fails alone; any other failure fails the whole batch (Stripe retries each event).
  */
 export function createEventWriter(db: Db, options: { maxBatch?: number } = {}) {
   const maxBatch = options.maxBatch ?? 200
