@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config'
 // Integration tests run once per database: always on PGlite, and on Postgres when DATABASE_URL is
 // set. A set but unreachable DATABASE_URL fails the run (test/support/global-setup.ts).
 const integration = ['test/**/*.test.ts']
-const notIntegration = ['test/emulator/**', 'test/bench/**', '**/node_modules/**']
+const notIntegration = ['test/bench/**', '**/node_modules/**']
 
 export default defineConfig({
   test: {
@@ -18,7 +18,7 @@ export default defineConfig({
       {
         test: {
           name: 'emulator',
-          include: ['test/emulator/**/*.test.ts'],
+          include: ['emulator/src/**/*.test.ts'],
           setupFiles: ['test/support/setup-console.ts'],
           testTimeout: 60_000,
         },

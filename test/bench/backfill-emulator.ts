@@ -1,7 +1,7 @@
 // The emulator for bench:backfill, in its own process (its seeded state is large; the backend's
 // RSS must not include it). Seeds one merchant in live mode, serves it with latency and live rate
 // limits, and answers the parent over IPC: `counters`, `reset`.
-import { Emulator } from '../emulator'
+import { Emulator } from '@holdfast/stripe-emulator'
 
 const customers = Number(process.env.BENCH_CUSTOMERS ?? 100_000)
 const latencyMs = Number(process.env.BENCH_LATENCY_MS ?? 50)

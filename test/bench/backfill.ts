@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url'
 import postgres from 'postgres'
 import Stripe from 'stripe'
 import { createSecretBox } from '../../backend/src/crypto/secret-box'
-import type { Counters } from '../emulator/faults'
+import type { Counters } from '@holdfast/stripe-emulator'
 
 const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
 const customers = Number(process.env.BENCH_CUSTOMERS ?? 100_000)

@@ -9,7 +9,7 @@ import Stripe from 'stripe'
 import { afterEach, expect, test } from 'vitest'
 import { testDbKind } from '../support/test-database'
 
-const start = fileURLToPath(new URL('./start.ts', import.meta.url))
+const start = fileURLToPath(new URL('../../demo/src/start.ts', import.meta.url))
 let cleanup: Array<() => void> = []
 afterEach(() => {
   for (const fn of cleanup.reverse()) fn()

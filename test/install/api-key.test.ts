@@ -1,6 +1,6 @@
 import { afterEach, expect, test } from 'vitest'
 import { accounts, credentials } from '../../backend/src/db/schema'
-import type { Permissions } from '../emulator'
+import type { Permissions } from '@holdfast/stripe-emulator'
 import { startHarness, type Harness } from '../support/harness'
 
 let h: Harness | undefined

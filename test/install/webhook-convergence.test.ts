@@ -3,7 +3,7 @@
 import { and, eq } from 'drizzle-orm'
 import { afterEach, expect, test } from 'vitest'
 import { stripeCustomers, stripeEvents, stripeSubscriptions } from '../../backend/src/db/schema'
-import { Random } from '../emulator/random'
+import { Random } from '@holdfast/stripe-emulator'
 import { startHarness, type Harness } from '../support/harness'
 import { waitFor } from '../support/wait'
 

@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto'
 import Stripe from 'stripe'
 import { ensureWebhookEndpoints } from '../../backend/src/sync/webhook-endpoints'
-import { Emulator, type EmulatorOptions } from '../emulator'
+import { Emulator, type EmulatorOptions } from '@holdfast/stripe-emulator'
 import { loadConfig, type Config } from '../../backend/src/config'
 import { openDatabase, type Database, type DatabaseTarget } from '../../backend/src/db/client'
 import type { App } from '../../backend/src/http/app'

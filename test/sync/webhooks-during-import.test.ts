@@ -2,7 +2,7 @@
 // change's webhook was applied must not overwrite it. The newest state wins, whatever the order.
 import { afterEach, expect, test } from 'vitest'
 import { startSyncRunner, type SyncRunner } from '../../backend/src/sync/backfill-runner'
-import { Random } from '../emulator/random'
+import { Random } from '@holdfast/stripe-emulator'
 import { startHarness, type Harness } from '../support/harness'
 import { waitFor } from '../support/wait'
 import {

@@ -15,7 +15,7 @@ import {
 import { and, eq } from 'drizzle-orm'
 import { afterEach, beforeEach, expect, test } from 'vitest'
 import { accounts } from '../../../backend/src/db/schema'
-import type { Permissions } from '../../../test/emulator'
+import type { Permissions } from '@holdfast/stripe-emulator'
 import { arrange } from '../../../test/actions/support'
 import { startHarness, type Harness } from '../../../test/support/harness'
 import {

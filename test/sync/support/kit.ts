@@ -5,8 +5,7 @@ import { expect } from 'vitest'
 import { rowsOf, type Db } from '../../../backend/src/db/client'
 import { objectSpecs } from '../../../backend/src/sync/stripe-objects'
 import type { AccountScope } from '../../../backend/src/sync/upsert-objects'
-import type { Emulator } from '../../emulator'
-import { render } from '../../emulator/render'
+import { renderObject, type Emulator } from '@holdfast/stripe-emulator'
 import type { Harness } from '../../support/harness'
 import { waitFor } from '../../support/wait'
 
@@ -107,7 +106,7 @@ export function emulatorObjects(em: Emulator, accountId: string, mode: 'test' | 
     customer: plain(state.customers.values()),
     subscription: plain(state.subscriptions.values()),
     subscription_item: plain(state.subscriptionItems.values()),
-    price: plain([...state.prices.values()].map((p) => render(state, p, ['tiers']))),
+    price: plain([...state.prices.values()].map((p) => renderObject(state, p, ['tiers']))),
     product: plain(state.products.values()),
     coupon: plain(state.coupons.values()),
     promotion_code: plain(state.promotionCodes.values()),

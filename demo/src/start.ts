@@ -11,7 +11,7 @@ import { loadConfig, ConfigError } from '../../backend/src/config'
 import { rowsOf } from '../../backend/src/db/client'
 import { createLogger } from '../../backend/src/log'
 import { startService, StartupError } from '../../backend/src/service'
-import { Emulator } from '../emulator'
+import { Emulator } from '@holdfast/stripe-emulator'
 
 const env = process.env
 const realKeys = Boolean(

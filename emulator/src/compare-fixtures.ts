@@ -1,5 +1,5 @@
 // Dev script: compares the emulator's objects with Stripe's published example objects.
-// Usage (from the repo root): npx tsx test/emulator/compare-fixtures.ts [path/to/fixtures3.json]
+// Usage (from the repo root): npx tsx emulator/src/compare-fixtures.ts [path/to/fixtures3.json]
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { Emulator } from './emulator'

@@ -19,6 +19,9 @@ export type { TokenResponse } from './oauth'
 export { signPayload } from './webhooks'
 export { API_VERSION } from './events'
 export { parseForm, encodeForm } from './form'
+export { Random } from './random'
+/** An object as the API would answer it (expansions applied), for tests comparing stored rows. */
+export { render as renderObject } from './render'
 
 export type StartedEmulator = { emulator: Emulator; server: RunningServer }
 
