@@ -61,6 +61,13 @@ export async function uninstallAccount(
 
 /** Tables holding an account's data, keyed by account_id + livemode. */
 const accountTables: PgTable[] = [
+  // Work queues first, in the order the workers lock them (a task before its run): a worker
+  // holding a task row then writing objects waits for the purge instead of deadlocking with it.
+  schema.syncTasks,
+  schema.syncRuns,
+  schema.stripeEvents,
+  schema.customerRefreshQueue,
+  schema.outboundDeliveries,
   schema.stripeCustomers,
   schema.stripeSubscriptions,
   schema.stripeSubscriptionItems,
@@ -73,11 +80,8 @@ const accountTables: PgTable[] = [
   schema.stripeInvoicePayments,
   schema.stripeCharges,
   schema.stripePaymentMethods,
-  schema.syncRuns,
-  schema.syncTasks,
   schema.syncCursors,
   schema.customerTraits,
-  schema.customerRefreshQueue,
   schema.segments,
   schema.segmentMemberships,
   schema.segmentTransitions,
@@ -87,9 +91,7 @@ const accountTables: PgTable[] = [
   schema.offers,
   schema.actionRuns,
   schema.outboundEndpoints,
-  schema.outboundDeliveries,
   schema.ingestKeys,
-  schema.stripeEvents,
 ]
 
 /** Purges every uninstalled account whose grace period is over (the hourly sweep). */
@@ -101,8 +103,26 @@ export async function purgeDueAccounts(deps: UninstallDeps): Promise<number> {
       and(eq(schema.accounts.status, 'uninstalled'), lte(schema.accounts.purgeAfter, deps.now()))
     )
   let purged = 0
-  for (const key of due) if (await purgeAccountData(deps, key)) purged++
+  for (const key of due) if (await purgeWithRetry(deps, key)) purged++
   return purged
+}
+
+// Postgres aborts one side of a deadlock (40P01); the purge is the side that can simply run again.
+async function purgeWithRetry(deps: UninstallDeps, key: AccountKey, attempts = 3): Promise<boolean> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await purgeAccountData(deps, key)
+    } catch (err) {
+      if (attempt >= attempts || !isDeadlock(err)) throw err
+      deps.log.warn('account purge: deadlock, retrying', { accountId: key.accountId, attempt })
+    }
+  }
+}
+
+function isDeadlock(err: unknown): boolean {
+  for (let e = err as { code?: unknown; cause?: unknown } | undefined; e; e = e.cause as typeof e)
+    if (e.code === '40P01') return true
+  return false
 }
 
 /**
