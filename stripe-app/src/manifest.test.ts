@@ -3,8 +3,10 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { Ajv } from 'ajv'
 import { build } from 'esbuild'
 import { expect, test } from 'vitest'
+import { listTypes } from '../../backend/src/sync/list-objects'
 // @ts-expect-error: a plain .mjs script without types (also run by `npm run build -w stripe-app`)
 import { buildViews } from '../scripts/build-views.mjs'
 // @ts-expect-error: a plain .mjs script without types
@@ -13,6 +15,62 @@ import { assembleCliApp } from '../scripts/assemble-cli-app.mjs'
 const root = join(import.meta.dirname, '..', '..')
 const manifest = JSON.parse(readFileSync(join(root, 'stripe-app.json'), 'utf8'))
 const dev = JSON.parse(readFileSync(join(root, 'stripe-app.dev.json'), 'utf8'))
+
+// Stripe's published manifest schema, vendored (docs/vendor/README.md says from where and when).
+const schema = JSON.parse(
+  readFileSync(join(root, 'docs', 'vendor', 'stripe-app.schema.json'), 'utf8')
+)
+const localSchema = JSON.parse(
+  readFileSync(join(root, 'docs', 'vendor', 'stripe-app-local.schema.json'), 'utf8')
+)
+const schemaPermissions: string[] = schema.properties.permissions.items.properties.permission.enum
+// Listed on Stripe's permissions reference page but missing from the schema's enum.
+const DOCUMENTED_NOT_IN_SCHEMA = ['promotion_code_read']
+
+function validator(permissions: string[]) {
+  const withDocumented = structuredClone(schema)
+  withDocumented.properties.permissions.items.properties.permission.enum = permissions
+  // Draft-07 keywords only; `format: uri` is documentation here (the patterns carry the rule).
+  const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false })
+  ajv.addSchema(withDocumented, 'stripe-app.schema.json')
+  return {
+    manifest: ajv.getSchema('stripe-app.schema.json')!,
+    local: ajv.compile(localSchema),
+  }
+}
+
+test("the manifest passes Stripe's published schema (plus the documented promotion_code_read)", () => {
+  const { manifest: validate, local } = validator([
+    ...schemaPermissions,
+    ...DOCUMENTED_NOT_IN_SCHEMA,
+  ])
+  expect(validate(manifest), JSON.stringify(validate.errors)).toBe(true)
+  expect(local(dev), JSON.stringify(local.errors)).toBe(true)
+  // Required since 2025-02-03; an OAuth app has no sandbox support (docs/stripe-app-review.md).
+  expect(manifest.sandbox_install_compatible).toBe(false)
+  // The schema is strict: an unknown field or permission fails, so this check can fail.
+  expect(validate({ ...manifest, sandbox_install: false })).toBe(false)
+  const strictOnly = validator(schemaPermissions).manifest
+  expect(strictOnly(manifest)).toBe(false)
+  expect(strictOnly.errors?.map((e) => e.instancePath)).toEqual([
+    `/permissions/${manifest.permissions.findIndex((p: { permission: string }) => p.permission === 'promotion_code_read')}/permission`,
+  ])
+})
+
+test('promotion_code_read stays: the import lists promotion codes and discounts apply them by code', () => {
+  const granted = new Set(manifest.permissions.map((p: { permission: string }) => p.permission))
+  // Each object type the import lists needs its read permission (docs: Prices are plan_read).
+  const readPermission: Record<string, string> = { price: 'plan_read' }
+  for (const type of listTypes) {
+    const needed = readPermission[type] ?? `${type}_read`
+    expect(granted.has(needed), `${type} needs ${needed}`).toBe(true)
+  }
+  expect(listTypes).toContain('promotion_code')
+  // The only permission outside the schema's enum is that one documented exception.
+  expect([...granted].filter((p) => !schemaPermissions.includes(p as string))).toEqual(
+    DOCUMENTED_NOT_IN_SCHEMA
+  )
+})
 
 test('one component per viewport, each a default-exported view in src/views', async () => {
   const views: { viewport: string; component: string }[] = manifest.ui_extension.views
