@@ -7,6 +7,10 @@ const notIntegration = ['test/bench/**', '**/node_modules/**']
 
 export default defineConfig({
   test: {
+    // Most tests wait on I/O (PGlite, Postgres, the emulator over HTTP), so more workers than
+    // cores keep both cores busy; vitest's default on 2 cores is one worker.
+    maxWorkers: Number(process.env.TEST_WORKERS ?? 3),
+    reporters: ['default', './test/support/project-times-reporter.ts'],
     projects: [
       {
         test: {

@@ -134,12 +134,14 @@ test.runIf(testDbKind() === 'postgres')(
 
     const worker = startMain({ ...env, HOLDFAST_ROLE: 'worker' })
     expect(await worker.url).toBe('')
-    await waitFor(async () => (await db.select().from(stripeCustomers)).length === 1, {
+    // The customer row and the event's outcome are written in separate steps: wait for the last.
+    await waitFor(async () => (await db.select().from(stripeEvents))[0]?.outcome === 'applied', {
       what: 'the worker to apply the event',
-      timeoutMs: 30_000,
+      timeoutMs: 45_000,
     })
     const [applied] = await db.select().from(stripeEvents)
     expect(applied).toMatchObject({ outcome: 'applied', attempts: 1 })
+    expect(await db.select().from(stripeCustomers)).toHaveLength(1)
     for (const started of [web, worker]) {
       started.child.kill('SIGTERM')
       expect(await started.exit).toBe(0)

@@ -108,7 +108,11 @@ export async function purgeDueAccounts(deps: UninstallDeps): Promise<number> {
 }
 
 // Postgres aborts one side of a deadlock (40P01); the purge is the side that can simply run again.
-async function purgeWithRetry(deps: UninstallDeps, key: AccountKey, attempts = 3): Promise<boolean> {
+async function purgeWithRetry(
+  deps: UninstallDeps,
+  key: AccountKey,
+  attempts = 3
+): Promise<boolean> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await purgeAccountData(deps, key)

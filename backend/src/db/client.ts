@@ -25,6 +25,8 @@ export type Database = {
   /** `true` when a trivial query answers within the timeout. */
   ping(timeoutMs?: number): Promise<boolean>
   close(): Promise<void>
+  /** PGlite only: the whole database as a tarball, to open copies of it (`loadDataDir`). */
+  dump?: () => Promise<Blob>
   /** Where the data lives, without credentials, for logs. */
   location: string
   target: DatabaseTarget
@@ -32,8 +34,11 @@ export type Database = {
 
 export type DatabaseTarget =
   | { kind: 'postgres'; url: string; maxConnections?: number }
-  /** dataDir undefined = in memory (tests). */
-  | { kind: 'pglite'; dataDir: string | undefined }
+  /**
+   * dataDir undefined = in memory (tests). `loadDataDir`: start from a dump of another PGlite
+   * (`dumpDataDir()`), so a schema is migrated once and copied, not migrated again.
+   */
+  | { kind: 'pglite'; dataDir: string | undefined; loadDataDir?: Blob }
 
 export function databaseTargetFromConfig(config: {
   databaseUrl: string | undefined
@@ -45,7 +50,7 @@ export function databaseTargetFromConfig(config: {
 }
 
 export async function openDatabase(target: DatabaseTarget): Promise<Database> {
-  return target.kind === 'postgres' ? openPostgres(target) : openPglite(target.dataDir)
+  return target.kind === 'postgres' ? openPostgres(target) : openPglite(target)
 }
 
 function openPostgres(target: { url: string; maxConnections?: number }): Database {
@@ -77,12 +82,16 @@ function openPostgres(target: { url: string; maxConnections?: number }): Databas
   }
 }
 
-async function openPglite(dataDir: string | undefined): Promise<Database> {
+async function openPglite(target: {
+  dataDir: string | undefined
+  loadDataDir?: Blob
+}): Promise<Database> {
+  const { dataDir, loadDataDir } = target
   if (dataDir) mkdirSync(dataDir, { recursive: true })
   // Loaded only when used: PGlite's WebAssembly build adds ~50 MB to a process that runs on Postgres.
   const { PGlite } = await import('@electric-sql/pglite')
   const { drizzle: drizzlePglite } = await import('drizzle-orm/pglite')
-  const client: PGliteClient = dataDir ? new PGlite(dataDir) : new PGlite()
+  const client: PGliteClient = new PGlite({ dataDir, loadDataDir })
   await client.waitReady
   const db = drizzlePglite(client, { schema }) as unknown as Db
   return {
@@ -105,8 +114,9 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
     close: async () => {
       if (!client.closed) await client.close()
     },
+    dump: () => client.dumpDataDir('none'),
     location: dataDir ? `pglite:${dataDir}` : 'pglite:memory',
-    target: { kind: 'pglite', dataDir },
+    target: { kind: 'pglite', dataDir, loadDataDir },
   }
 }
 
