@@ -1,4 +1,5 @@
-// GET /api/v1/account and the API-key routes (backend/src/http/routes/account.ts).
+// GET /api/v1/account and disconnect (backend/src/http/routes/account.ts). The backend's API-key
+// routes serve operators; this OAuth app asks for no pasted key.
 import type { ApiClient } from './client'
 
 export type AccountStatus =
@@ -13,14 +14,8 @@ export type Account = {
   installedAt: string | null
 }
 
-export type ApiKeyCheck = { ok: boolean; missingPermissions: string[]; message: string }
-
 export const accountApi = {
   get: (api: ApiClient) => api.get<Account>('/api/v1/account'),
-  checkKey: (api: ApiClient, apiKey: string) =>
-    api.post<ApiKeyCheck>('/api/v1/account/api-key/check', { apiKey }),
-  saveKey: (api: ApiClient, apiKey: string) =>
-    api.post<{ saved: true; status: string }>('/api/v1/account/api-key', { apiKey }),
   disconnect: (api: ApiClient) =>
     api.post<{ disconnected: true }>('/api/v1/account/disconnect', {}),
 }

@@ -30,12 +30,12 @@ export function PanelStatus({
           description={
             inSettings
               ? `Connect your ${context.environment.mode}-mode Stripe data below to start the import.`
-              : `Connect Holdfast to this account in ${context.environment.mode} mode from the app settings to see customer insights and actions.`
+              : `Connect Holdfast to this account in ${context.environment.mode} mode to see customer insights and actions. Stripe asks you to approve the access Holdfast lists.`
           }
           actions={
             inSettings ? undefined : (
-              <Button href={settingsUrl(context)} target="_top">
-                Open settings
+              <Button type="primary" href={reauthorizeUrl(context)} target="_blank">
+                Connect with Stripe
               </Button>
             )
           }

@@ -1,11 +1,12 @@
-// Data and state behind the settings page: the installation, and the one Save for the form
-// fields (stage mapping, identity key), with its confirmation message.
-import { useCallback, useState } from 'react'
+// Data behind the settings page: the installation, and the save for the stage mapping and
+// identity key (the page has no page-level Save: every block saves with its own labelled button,
+// the one pattern used throughout, so nothing typed is left behind by a "Settings saved").
+import { useCallback } from 'react'
 import type { ExtensionContextValue } from '@stripe/ui-extension-sdk/context'
 import { StageMapping } from '@holdfast/shared/stages/stages'
 import { IdentitySetting } from '@holdfast/shared/api/stages'
 import { accountApi, type Account } from '../api/account'
-import { describeError } from '../api/client'
+import type { ApiClient } from '../api/client'
 import { useApi } from '../api/provider'
 import { routes } from '../api/routes'
 import { useLoad } from './use-load'
@@ -13,44 +14,39 @@ import { useLoad } from './use-load'
 export function useSettings(context: ExtensionContextValue) {
   const api = useApi(context)
   const account = useLoad<Account>(api, (api) => accountApi.get(api))
-  const [statusMessage, setStatusMessage] = useState<string | undefined>(undefined)
-  const [saveError, setSaveError] = useState<string | null>(null)
+  return { api, account }
+}
 
-  const onSave = useCallback(
-    async (values: Record<string, string>) => {
-      setStatusMessage('Saving…')
-      setSaveError(null)
-      try {
-        const requests: Promise<unknown>[] = []
-        if ('stage.trial' in values) {
-          const mapping = StageMapping.safeParse({
-            trial: list(values['stage.trial']),
-            customer: list(values['stage.customer']),
-            churned: list(values['stage.churned']),
-          })
-          if (!mapping.success) throw new Error(firstIssue(mapping.error, 'Stage mapping'))
-          requests.push(api.put(routes.stageSettings, { mapping: mapping.data }))
-        }
-        if ('identity.kind' in values) {
-          const identity = IdentitySetting.safeParse(
-            values['identity.kind'] === 'metadata'
-              ? { kind: 'metadata', key: (values['identity.key'] ?? '').trim() }
-              : { kind: 'email' }
-          )
-          if (!identity.success) throw new Error(firstIssue(identity.error, 'Identity key'))
-          requests.push(api.put(routes.identity, identity.data))
-        }
-        await Promise.all(requests)
-        setStatusMessage('Settings saved')
-      } catch (err) {
-        setStatusMessage('Not saved')
-        setSaveError(describeError(err))
-      }
+/** Field values of the stages + identity block, as typed. */
+export type StageAndIdentityValues = {
+  trial: string
+  customer: string
+  churned: string
+  identityKind: string
+  identityKey: string
+}
+
+/** Validates, then saves both settings; throws with the field named when the input is refused. */
+export function useSaveStagesAndIdentity(api: ApiClient) {
+  return useCallback(
+    async (values: StageAndIdentityValues) => {
+      const mapping = StageMapping.safeParse({
+        trial: list(values.trial),
+        customer: list(values.customer),
+        churned: list(values.churned),
+      })
+      if (!mapping.success) throw new Error(firstIssue(mapping.error, 'Stage mapping'))
+      const identity = IdentitySetting.safeParse(
+        values.identityKind === 'metadata'
+          ? { kind: 'metadata', key: values.identityKey.trim() }
+          : { kind: 'email' }
+      )
+      if (!identity.success) throw new Error(firstIssue(identity.error, 'Identity key'))
+      await api.put(routes.stageSettings, { mapping: mapping.data })
+      await api.put(routes.identity, identity.data)
     },
     [api]
   )
-
-  return { api, account, onSave, statusMessage, saveError }
 }
 
 function list(value: string | undefined): string[] {

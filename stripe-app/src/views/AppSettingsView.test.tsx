@@ -1,5 +1,5 @@
-// The settings page against the real backend (Hono app + emulator): connection states, API-key
-// Check and Save, disconnect, unreachable backend.
+// The settings page against the real backend (Hono app + emulator): connection states, disconnect
+// confirmed in place, one save pattern, single-flight presses, unreachable backend.
 import { render, getMockContextProps } from '@stripe/ui-extension-sdk/testing'
 import {
   Badge,
@@ -15,7 +15,6 @@ import {
 import { and, eq } from 'drizzle-orm'
 import { afterEach, beforeEach, expect, test } from 'vitest'
 import { accounts } from '../../../backend/src/db/schema'
-import type { Permissions } from '@holdfast/stripe-emulator'
 import { arrange } from '../../../test/actions/support'
 import { startHarness, type Harness } from '../../../test/support/harness'
 import {
@@ -46,19 +45,6 @@ afterEach(async () => {
   await h.close()
 })
 
-const everything: Permissions = {
-  customers: 'read',
-  subscriptions: 'write',
-  products: 'read',
-  prices: 'read',
-  coupons: 'write',
-  promotion_codes: 'read',
-  invoices: 'read',
-  charges: 'read',
-  payment_methods: 'read',
-  events: 'read',
-}
-
 function renderSettings(client: ApiClient, accountId: string) {
   const props = getMockContextProps({
     userContext: { id: 'usr_agent_1', account: { id: accountId } },
@@ -83,77 +69,40 @@ test('loading shows a labelled spinner, then the OAuth connection; disconnect as
   })
   expect(wrapper.find(Banner, { title: 'Test mode' })).not.toBeNull()
 
-  // Disconnect opens a confirmation; nothing happens until it is confirmed.
-  press(wrapper, Button, 'Disconnect')
+  // No FocusView on a settings page (it must sit in a ContextView): Disconnect… opens a banner
+  // and only the banner's button acts.
+  expect(wrapper.findAll(FocusView)).toEqual([])
+  press(wrapper, Button, 'Disconnect…')
   await update()
-  const sheet = wrapper.find(FocusView, { title: 'Disconnect Holdfast' })!
-  expect(sheet).toHaveProps({ shown: true })
+  expect(findButton(wrapper, Button, 'Disconnect…')!.props.disabled).toBe(true)
+  const confirm = wrapper.find(Banner, { title: 'Disconnect Holdfast?' })!
+  expect(buttonsIn(confirm, 'actions').map((b) => b.label)).toEqual(['Disconnect', 'Keep'])
   expect((await h.as(merchant).get('/api/v1/account')).body.status).toBe('active')
-  pressIn(sheet, 'primaryAction', 'Disconnect')
+  pressIn(confirm, 'actions', 'Keep')
+  await update()
+  expect(wrapper.find(Banner, { title: 'Disconnect Holdfast?' })).toBeNull()
+  press(wrapper, Button, 'Disconnect…')
+  await update()
+  // A double press on the confirm sends one request: one success toast, no error banner.
+  const again = wrapper.find(Banner, { title: 'Disconnect Holdfast?' })!
+  pressIn(again, 'actions', 'Disconnect')
+  pressIn(again, 'actions', 'Disconnect')
   await settle(update, () => wrapper.find(Badge)?.text === 'Disconnected', 'the disconnected badge')
   expect((await h.as(merchant).get('/api/v1/account')).body.status).toBe('uninstalled')
-  expect(host.toasts).toContainEqual({ message: 'Holdfast disconnected', type: 'success' })
+  expect(host.toasts).toEqual([{ message: 'Holdfast disconnected', type: 'success' }])
+  expect(wrapper.find(Banner, { title: 'Still connected' })).toBeNull()
 })
 
-test('not connected: Check names the missing permissions, Save connects with a complete key', async () => {
+test('not connected: the OAuth install link, and no pasted restricted key in an OAuth app', async () => {
   const accountId = h.emulator!.createAccount().id
-  const merchant = { accountId, mode: 'test' as const }
-  const { wrapper, update } = renderSettings(appClientFor(h, merchant), accountId)
+  const { wrapper, update } = renderSettings(appClientFor(h, { accountId }), accountId)
   await settle(update, () => wrapper.findAll(Badge).length > 0, 'the connection badge')
   expect(wrapper.find(Badge)).toContainText('Not connected')
   expect(findButton(wrapper, Button, 'Connect with Stripe')).toHaveProps({
     href: `${TEST_API_BASE}/oauth/install?mode=test`,
   })
-
-  const weak = h.emulator!.createRestrictedKey(accountId, 'test', {
-    ...everything,
-    subscriptions: 'read',
-  })
-  wrapper.find(TextField, { label: 'Restricted API key' })!.trigger('onChange', {
-    target: { value: weak },
-  })
-  await update()
-  press(wrapper, Button, 'Check')
-  await settle(update, () => wrapper.findAll(Banner).length > 1, 'the check result')
-  const refusal = wrapper.find(Banner, { title: 'This key cannot be used yet' })!
-  expect(refusal.props.description).toContain('subscription_write')
-
-  const good = h.emulator!.createRestrictedKey(accountId, 'test', everything)
-  wrapper.find(TextField, { label: 'Restricted API key' })!.trigger('onChange', {
-    target: { value: good },
-  })
-  await update()
-  press(wrapper, Button, 'Check')
-  await settle(
-    update,
-    () => wrapper.find(Banner, { title: 'This key works' }) !== null,
-    'the passing check'
-  )
-  press(wrapper, Button, 'Save key')
-  await settle(update, () => wrapper.find(Badge)?.text === 'Connected', 'the connected badge')
-  expect(wrapper.find(PropertyListItem, { label: 'Method' })).toHaveProps({
-    value: 'Restricted API key',
-  })
-  expect(host.toasts).toContainEqual({ message: 'API key saved', type: 'success' })
-})
-
-test('a key from the wrong mode gets a message saying which key to paste', async () => {
-  const accountId = h.emulator!.createAccount().id
-  const { wrapper, update } = renderSettings(appClientFor(h, { accountId }), accountId)
-  await settle(update, () => wrapper.findAll(Badge).length > 0, 'the connection badge')
-  wrapper.find(TextField, { label: 'Restricted API key' })!.trigger('onChange', {
-    target: { value: 'rk_live_abc123' },
-  })
-  await update()
-  press(wrapper, Button, 'Save key')
-  await settle(
-    update,
-    () => wrapper.find(Banner, { title: 'The key was not saved' }) !== null,
-    'the refusal'
-  )
-  expect(wrapper.find(Banner, { title: 'The key was not saved' })!.props.description).toBe(
-    'That is a live-mode key; you are in test mode. Paste a test-mode key.'
-  )
+  expect(wrapper.findAll(TextField)).toEqual([])
+  expect(wrapper.text).not.toMatch(/restricted/i)
 })
 
 test('backend unreachable: a banner with Retry', async () => {
@@ -170,7 +119,7 @@ test('backend unreachable: a banner with Retry', async () => {
   expect(buttonsIn(banner, 'actions').map((b) => b.label)).toEqual(['Retry'])
 })
 
-test('connected: offers editor, segment builder, stages + identity with one Save, ingest key, webhooks', async () => {
+test('connected: every block saves with its own button, presses send once, deletes confirm in a banner', async () => {
   const { m } = await arrange(h)
   const { wrapper, update } = renderSettings(appClientFor(h, m), m.accountId)
   await settle(update, () => field(wrapper, 'stage.trial') !== null, 'the settings sections')
@@ -180,11 +129,17 @@ test('connected: offers editor, segment builder, stages + identity with one Save
   expect(wrapper).toContainText('No key yet.')
   expect(wrapper).toContainText('No endpoints yet.')
 
-  // Offers editor: a 20 % off once offer becomes a coupon at Stripe.
+  // One save pattern: no page-level Save that could skip a filled-in block.
+  expect(wrapper.find(SettingsView)!.props.onSave).toBeUndefined()
+
+  // Offers editor: a 20 % off once offer becomes one coupon at Stripe, even on a double press.
   field(wrapper, 'offer.name').trigger('onChange', { target: { value: 'Twenty off' } })
   field(wrapper, 'offer.amount').trigger('onChange', { target: { value: '20' } })
   await update()
-  press(wrapper, Button, 'Create offer')
+  // The Dashboard delivers presses asynchronously: both arrive before the button re-renders.
+  const createOffer = findButton(wrapper, Button, 'Create offer')!.props.onPress as () => void
+  createOffer()
+  createOffer()
   await settle(update, () => wrapper.find(ListItem, { title: 'Twenty off' }) !== null, 'the offer')
   expect(wrapper.find(ListItem, { title: 'Twenty off' })!.props.secondaryTitle).toBe(
     '20 % off, once'
@@ -192,6 +147,7 @@ test('connected: offers editor, segment builder, stages + identity with one Save
   const offers = (await h.as(m).get('/api/v1/offers')).body.data
   expect(offers).toHaveLength(1)
   expect(h.emulator!.account(m.accountId, 'test').coupons.get(offers[0].couponId)).toBeTruthy()
+  expect(h.emulator!.account(m.accountId, 'test').coupons.size).toBe(1)
 
   // Segment builder: MRR over $10 → the paying customer; the count shows after Create.
   field(wrapper, 'segment.name').trigger('onChange', { target: { value: 'Big spenders' } })
@@ -208,18 +164,20 @@ test('connected: offers editor, segment builder, stages + identity with one Save
     '1 customers'
   )
 
-  // One Save for the form fields: stage mapping and identity key.
-  wrapper.find(SettingsView)!.trigger('onSave', {
-    'stage.trial': 'trialing',
-    'stage.customer': 'active, past_due',
-    'stage.churned': 'canceled, incomplete_expired, unpaid',
-    'identity.kind': 'metadata',
-    'identity.key': 'user_id',
+  // Stages and identity: their own button saves what was typed.
+  field(wrapper, 'stage.customer').trigger('onChange', { target: { value: 'active, past_due' } })
+  field(wrapper, 'stage.churned').trigger('onChange', {
+    target: { value: 'canceled, incomplete_expired, unpaid' },
   })
+  field(wrapper, 'identity.kind').trigger('onChange', { target: { value: 'metadata' } })
+  await update()
+  field(wrapper, 'identity.key').trigger('onChange', { target: { value: 'user_id' } })
+  await update()
+  press(wrapper, Button, 'Save stages and identity')
   await settle(
     update,
-    () => wrapper.find(SettingsView)!.props.statusMessage === 'Settings saved',
-    'the save confirmation'
+    () => host.toasts.some((t) => t.message === 'Stages and identity saved'),
+    `the save toast (${wrapper.find(Banner, { title: 'Not saved' })?.props.description})`
   )
   expect((await h.as(m).get('/api/v1/stages/settings')).body.mapping.churned).toEqual([
     'canceled',
@@ -232,19 +190,13 @@ test('connected: offers editor, segment builder, stages + identity with one Save
   })
 
   // A bad mapping is refused before anything is sent, with the field named.
-  wrapper.find(SettingsView)!.trigger('onSave', {
-    'stage.trial': 'active',
-    'stage.customer': 'active',
-    'stage.churned': '',
-  })
-  await settle(
-    update,
-    () => wrapper.find(Banner, { title: 'Settings were not saved' }) !== null,
-    'the refusal'
+  field(wrapper, 'stage.trial').trigger('onChange', { target: { value: 'active' } })
+  await update()
+  press(wrapper, Button, 'Save stages and identity')
+  await settle(update, () => wrapper.find(Banner, { title: 'Not saved' }) !== null, 'the refusal')
+  expect(String(wrapper.find(Banner, { title: 'Not saved' })!.props.description)).toContain(
+    'already mapped'
   )
-  expect(
-    String(wrapper.find(Banner, { title: 'Settings were not saved' })!.props.description)
-  ).toContain('already mapped')
 
   // Ingest key: created and shown once.
   press(wrapper, Button, 'Create key')
@@ -273,24 +225,25 @@ test('connected: offers editor, segment builder, stages + identity with one Save
   rowButton('Twenty off')()
   await settle(update, () => wrapper.find(ListItem, { title: 'Twenty off' }) === null, 'archived')
   expect((await h.as(m).get('/api/v1/offers')).body.data).toEqual([])
-  // Deleting asks first: the first press only turns the button into its confirmation.
+  // Delete and Remove only open a confirmation banner: a double click deletes nothing.
+  rowButton('Big spenders')()
   rowButton('Big spenders')()
   await update()
   expect((await h.as(m).get('/api/v1/segments?includeHidden=true')).body.segments).toContainEqual(
     expect.objectContaining({ name: 'Big spenders' })
   )
-  expect(buttonsIn(wrapper.find(ListItem, { title: 'Big spenders' })!, 'value')[0]!.label).toBe(
-    'Delete for good'
-  )
-  rowButton('Big spenders')()
+  pressIn(wrapper.find(Banner, { title: 'Delete "Big spenders"?' })!, 'actions', 'Delete segment')
   await settle(update, () => wrapper.find(ListItem, { title: 'Big spenders' }) === null, 'deleted')
   rowButton('https://hooks.example.com/holdfast')()
-  await update()
   rowButton('https://hooks.example.com/holdfast')()
+  await update()
+  expect((await h.as(m).get('/api/v1/outbound/endpoints')).body.endpoints).toHaveLength(1)
+  pressIn(wrapper.find(Banner, { title: 'Remove this endpoint?' })!, 'actions', 'Remove endpoint')
   await settle(update, () => wrapper.text.includes('No endpoints yet.'), 'removed')
   expect(host.toasts.map((t) => t.message)).toEqual([
     'Offer created',
     'Segment created',
+    'Stages and identity saved',
     'Ingest key created',
     'Endpoint added',
     'Offer archived',
@@ -313,8 +266,7 @@ test('needs re-auth: the connection says so and links to the OAuth install; sync
   expect(buttonsIn(banner, 'actions')[0]!.props.href).toBe(
     `${TEST_API_BASE}/oauth/install?mode=test`
   )
-  // The API-key alternative is offered too.
-  expect(wrapper.find(TextField, { label: 'Restricted API key' })).not.toBeNull()
+  expect(wrapper.find(TextField, { label: 'Restricted API key' })).toBeNull()
 })
 
 test('sync section: health or a reason it is unavailable, and Resync answers either way', async () => {

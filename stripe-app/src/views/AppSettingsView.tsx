@@ -1,6 +1,7 @@
 // The app's settings page: connection, sync, offers, custom segments, stages, identity and
-// ingest keys, downstream webhooks. Form fields share the one Save; list editors act at once.
-import { Banner, Box, SettingsView } from '@stripe/ui-extension-sdk/ui'
+// ingest keys, downstream webhooks. One save pattern: each block saves with its own labelled
+// button (no page-level Save that could skip a filled-in block); deletions confirm in a banner.
+import { Box, SettingsView } from '@stripe/ui-extension-sdk/ui'
 import type { ExtensionContextValue } from '@stripe/ui-extension-sdk/context'
 import { useSettings } from '../hooks/use-settings'
 import { Loading, PanelStatus, TestModeNotice } from '../components/PanelStatus'
@@ -14,14 +15,11 @@ import { WebhooksSection } from '../components/settings/WebhooksSection'
 import { isConnected } from '../api/account'
 
 const AppSettingsView = (context: ExtensionContextValue) => {
-  const { api, account, onSave, statusMessage, saveError } = useSettings(context)
+  const { api, account } = useSettings(context)
   return (
-    <SettingsView onSave={(values) => void onSave(values)} statusMessage={statusMessage}>
+    <SettingsView>
       <Box css={{ stack: 'y', gap: 'large' }}>
         <TestModeNotice context={context} />
-        {saveError && (
-          <Banner type="critical" title="Settings were not saved" description={saveError} />
-        )}
         {account.kind === 'loading' && <Loading label="Loading Holdfast settings" />}
         {account.kind === 'error' && (
           <PanelStatus

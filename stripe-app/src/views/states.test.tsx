@@ -83,7 +83,10 @@ test.each(VIEWS)(
       () => bannerTitled(nc.wrapper, 'Holdfast is not connected') !== null,
       'nc'
     )
-    expect(buttonsIn(nc.wrapper.find(Banner)!, 'actions')[0]!.label).toBe('Open settings')
+    // The connect prompt is in the drawer itself: Stripe's OAuth install link, not a trip to settings.
+    const connect = buttonsIn(nc.wrapper.find(Banner)!, 'actions')[0]!
+    expect(connect.label).toBe('Connect with Stripe')
+    expect(connect.props.href).toBe(`${TEST_API_BASE}/oauth/install?mode=test`)
 
     // Unreachable, then Retry once the network is back.
     let down = true

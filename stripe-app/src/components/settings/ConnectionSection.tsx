@@ -1,20 +1,21 @@
-// Connection: OAuth status (or the API-key alternative with Check and Save), re-authorisation,
-// and disconnect behind a confirmation.
+// Connection: OAuth status, re-authorisation, and disconnect behind an in-place confirmation.
+// An OAuth app asks for no pasted key: connecting is Stripe's OAuth install link, which the
+// drawer offers first (review: prompt for authentication in the drawer, not in settings).
 import { useState } from 'react'
 import {
   Badge,
   Banner,
   Box,
   Button,
-  FocusView,
   Inline,
   PropertyList,
   PropertyListItem,
-  TextField,
 } from '@stripe/ui-extension-sdk/ui'
 import { toast } from '../../host'
 import type { ExtensionContextValue } from '@stripe/ui-extension-sdk/context'
-import { accountApi, type Account, type ApiKeyCheck } from '../../api/account'
+import { accountApi, type Account } from '../../api/account'
+import { useSingleFlight } from '../../hooks/use-single-flight'
+import { ConfirmBanner } from '../ConfirmBanner'
 import { describeError, type ApiClient } from '../../api/client'
 import { reauthorizeUrl } from '../../app-links'
 import { formatDate } from '../../format'
@@ -70,7 +71,7 @@ export function ConnectionSection({
         <Banner
           type="caution"
           title="Re-authorize Holdfast"
-          description="Stripe no longer accepts Holdfast's access. Re-authorize it, or paste a new restricted key below."
+          description="Stripe no longer accepts Holdfast's access. Re-authorize it to resume syncing and actions."
           actions={
             <Button href={reauthorizeUrl(context)} target="_blank">
               Re-authorize
@@ -79,108 +80,14 @@ export function ConnectionSection({
         />
       )}
       {!connected && account.status !== 'needs_reauth' && (
-        <Box css={{ stack: 'x', gap: 'small', alignY: 'center' }}>
+        <Box>
           <Button type="primary" href={reauthorizeUrl(context)} target="_blank">
             Connect with Stripe
           </Button>
-          <Inline css={{ font: 'caption', color: 'secondary' }}>or use a restricted key:</Inline>
         </Box>
-      )}
-      {(!connected || account.connection === 'api_key') && (
-        <ApiKeyForm api={api} mode={account.mode} onSaved={onChanged} />
       )}
       {connected && <Disconnect api={api} account={account} onDone={onChanged} />}
     </Section>
-  )
-}
-
-function ApiKeyForm({
-  api,
-  mode,
-  onSaved,
-}: {
-  api: ApiClient
-  mode: string
-  onSaved: () => Promise<void>
-}) {
-  const [key, setKey] = useState('')
-  const [busy, setBusy] = useState<'check' | 'save' | null>(null)
-  const [result, setResult] = useState<
-    { kind: 'check'; check: ApiKeyCheck } | { kind: 'error'; message: string } | null
-  >(null)
-
-  async function check() {
-    setBusy('check')
-    try {
-      setResult({ kind: 'check', check: await accountApi.checkKey(api, key.trim()) })
-    } catch (err) {
-      setResult({ kind: 'error', message: describeError(err) })
-    }
-    setBusy(null)
-  }
-
-  async function save() {
-    setBusy('save')
-    try {
-      await accountApi.saveKey(api, key.trim())
-      toast('API key saved', 'success')
-      setResult(null)
-      setBusy(null)
-      await onSaved()
-    } catch (err) {
-      setResult({ kind: 'error', message: describeError(err) })
-      setBusy(null)
-    }
-  }
-
-  return (
-    <Box css={{ stack: 'y', gap: 'small' }}>
-      <TextField
-        label="Restricted API key"
-        description={`A ${mode}-mode restricted key (rk_${mode}_…) with the permissions Holdfast lists at install.`}
-        type="password"
-        placeholder={`rk_${mode}_…`}
-        onChange={(e) => {
-          setKey(e.target.value)
-          setResult(null)
-        }}
-      />
-      <Box css={{ stack: 'x', gap: 'small' }}>
-        <Button
-          disabled={!key.trim() || busy !== null}
-          pending={busy === 'check'}
-          onPress={() => void check()}
-        >
-          Check
-        </Button>
-        <Button
-          type="primary"
-          disabled={!key.trim() || busy !== null}
-          pending={busy === 'save'}
-          onPress={() => void save()}
-        >
-          Save key
-        </Button>
-      </Box>
-      {result?.kind === 'check' && (
-        <Banner
-          type={result.check.ok ? 'default' : 'caution'}
-          title={result.check.ok ? 'This key works' : 'This key cannot be used yet'}
-          description={
-            result.check.ok
-              ? result.check.message
-              : `${result.check.message}${
-                  result.check.missingPermissions.length
-                    ? ` Missing: ${result.check.missingPermissions.join(', ')}.`
-                    : ''
-                }`
-          }
-        />
-      )}
-      {result?.kind === 'error' && (
-        <Banner type="critical" title="The key was not saved" description={result.message} />
-      )}
-    </Box>
   )
 }
 
@@ -193,56 +100,43 @@ function Disconnect({
   account: Account
   onDone: () => Promise<void>
 }) {
-  const [shown, setShown] = useState(false)
-  const [pending, setPending] = useState(false)
+  const [asking, setAsking] = useState(false)
+  const { pending, run } = useSingleFlight()
   const [error, setError] = useState<string | null>(null)
 
   async function disconnect() {
-    setPending(true)
     setError(null)
-    try {
-      await accountApi.disconnect(api)
-    } catch (err) {
-      setPending(false)
-      setError(describeError(err))
-      return
-    }
-    toast('Holdfast disconnected', 'success')
-    setPending(false)
-    setShown(false)
-    await onDone()
+    await run('disconnect', async () => {
+      try {
+        await accountApi.disconnect(api)
+      } catch (err) {
+        setError(describeError(err))
+        return
+      }
+      toast('Holdfast disconnected', 'success')
+      setAsking(false)
+      await onDone()
+    })
   }
 
   return (
-    <>
+    <Box css={{ stack: 'y', gap: 'small' }}>
       <Box>
-        <Button type="destructive" onPress={() => setShown(true)}>
-          Disconnect
+        <Button type="destructive" disabled={asking} onPress={() => setAsking(true)}>
+          Disconnect…
         </Button>
       </Box>
-      <FocusView
-        title="Disconnect Holdfast"
-        shown={shown}
-        setShown={(s) => !pending && setShown(s)}
-        primaryAction={
-          <Button type="destructive" pending={pending} onPress={() => void disconnect()}>
-            Disconnect
-          </Button>
-        }
-        secondaryAction={
-          <Button disabled={pending} onPress={() => setShown(false)}>
-            Cancel
-          </Button>
-        }
-      >
-        <Box css={{ stack: 'y', gap: 'medium' }}>
-          <Inline>
-            Holdfast stops syncing {account.accountId} in {account.mode} mode and deletes the data
-            it holds for it. Your Stripe data is not touched. You can connect again at any time.
-          </Inline>
-          {error && <Banner type="critical" title="Still connected" description={error} />}
-        </Box>
-      </FocusView>
-    </>
+      {asking && (
+        <ConfirmBanner
+          title="Disconnect Holdfast?"
+          description={`Holdfast stops syncing ${account.accountId} in ${account.mode} mode and deletes the data it holds for it. Your Stripe data is not touched. You can connect again at any time.`}
+          confirmLabel="Disconnect"
+          pending={pending !== null}
+          onConfirm={() => void disconnect()}
+          onKeep={() => setAsking(false)}
+        />
+      )}
+      {error && <Banner type="critical" title="Still connected" description={error} />}
+    </Box>
   )
 }

@@ -6,6 +6,7 @@ import { IngestKeyCreated, IngestKeyStatus } from '@holdfast/shared/api/stages'
 import { describeError, type ApiClient } from '../../api/client'
 import { routes } from '../../api/routes'
 import { useLoad } from '../../hooks/use-load'
+import { useSingleFlight } from '../../hooks/use-single-flight'
 import { formatDate } from '../../format'
 import { Loading } from '../PanelStatus'
 import { Section } from './Section'
@@ -13,23 +14,24 @@ import { Section } from './Section'
 export function IngestKeySection({ api }: { api: ApiClient }) {
   const status = useLoad(api, (api) => api.get(routes.ingestKey, IngestKeyStatus), 'ingest')
   const [confirming, setConfirming] = useState(false)
-  const [pending, setPending] = useState(false)
+  const flight = useSingleFlight()
+  const pending = flight.pending !== null
   const [created, setCreated] = useState<string | null>(null)
   const [error, setError] = useState<string | null>(null)
 
   async function create() {
-    setPending(true)
     setError(null)
-    try {
-      const key = await api.post(routes.ingestKey, {}, { schema: IngestKeyCreated })
-      setCreated(key.key)
-      setConfirming(false)
-      toast('Ingest key created', 'success')
-      await status.reload()
-    } catch (err) {
-      setError(describeError(err))
-    }
-    setPending(false)
+    await flight.run('create', async () => {
+      try {
+        const key = await api.post(routes.ingestKey, {}, { schema: IngestKeyCreated })
+        setCreated(key.key)
+        setConfirming(false)
+        toast('Ingest key created', 'success')
+        await status.reload()
+      } catch (err) {
+        setError(describeError(err))
+      }
+    })
   }
 
   return (
@@ -83,7 +85,7 @@ export function IngestKeySection({ api }: { api: ApiClient }) {
                 Rotate now
               </Button>
               <Button disabled={pending} onPress={() => setConfirming(false)}>
-                Cancel
+                Keep current key
               </Button>
             </Box>
           }

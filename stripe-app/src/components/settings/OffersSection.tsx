@@ -15,6 +15,7 @@ import { CreateOfferRequest, Offer, OfferList } from '@holdfast/shared/api/offer
 import { describeError, type ApiClient } from '../../api/client'
 import { routes } from '../../api/routes'
 import { useLoad } from '../../hooks/use-load'
+import { useSingleFlight } from '../../hooks/use-single-flight'
 import { Loading } from '../PanelStatus'
 import { Section } from './Section'
 
@@ -78,7 +79,7 @@ function describeOffer(offer: Offer): string {
 export function OffersSection({ api }: { api: ApiClient }) {
   const offers = useLoad(api, (api) => api.get(routes.offers, OfferList), 'offers')
   const [draft, setDraft] = useState<Record<string, string>>({ kind: 'percent_off' })
-  const [pending, setPending] = useState<string | null>(null)
+  const { pending, run } = useSingleFlight()
   const [error, setError] = useState<string | null>(null)
   const set = (key: string) => (e: { target: { value: string } }) =>
     setDraft((d) => ({ ...d, [key]: e.target.value }))
@@ -91,28 +92,28 @@ export function OffersSection({ api }: { api: ApiClient }) {
       setError(`${issue?.path.join('.') || 'Offer'}: ${issue?.message ?? 'invalid'}`)
       return
     }
-    setPending('create')
-    try {
-      await api.post(routes.offers, parsed.data, { schema: Offer })
-      toast('Offer created', 'success')
-      await offers.reload()
-    } catch (err) {
-      setError(describeError(err))
-    }
-    setPending(null)
+    await run('create', async () => {
+      try {
+        await api.post(routes.offers, parsed.data, { schema: Offer })
+        toast('Offer created', 'success')
+        await offers.reload()
+      } catch (err) {
+        setError(describeError(err))
+      }
+    })
   }
 
   async function archive(id: string) {
-    setPending(id)
     setError(null)
-    try {
-      await api.delete(routes.offer(id), { schema: Offer })
-      toast('Offer archived', 'success')
-      await offers.reload()
-    } catch (err) {
-      setError(describeError(err))
-    }
-    setPending(null)
+    await run(id, async () => {
+      try {
+        await api.delete(routes.offer(id), { schema: Offer })
+        toast('Offer archived', 'success')
+        await offers.reload()
+      } catch (err) {
+        setError(describeError(err))
+      }
+    })
   }
 
   const kind = draft.kind ?? 'percent_off'
@@ -144,6 +145,7 @@ export function OffersSection({ api }: { api: ApiClient }) {
                     <Button
                       size="small"
                       pending={pending === offer.id}
+                      disabled={pending !== null}
                       onPress={() => void archive(offer.id)}
                     >
                       Archive

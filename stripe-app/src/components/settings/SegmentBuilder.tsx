@@ -19,7 +19,8 @@ import { ApiError, describeError, type ApiClient } from '../../api/client'
 import { routes } from '../../api/routes'
 import { useLoad } from '../../hooks/use-load'
 import { formatTotals, humanize } from '../../format'
-import { ConfirmButton } from '../ConfirmButton'
+import { useSingleFlight } from '../../hooks/use-single-flight'
+import { ConfirmBanner } from '../ConfirmBanner'
 import { Loading } from '../PanelStatus'
 import { Section } from './Section'
 
@@ -38,7 +39,8 @@ export function SegmentBuilder({ api }: { api: ApiClient }) {
   const [conditions, setConditions] = useState<Condition[]>([
     { id: 1, trait: 'subscription.status', op: 'equals', value: '' },
   ])
-  const [pending, setPending] = useState<string | null>(null)
+  const { pending, run } = useSingleFlight()
+  const [deleting, setDeleting] = useState<SegmentSummary | null>(null)
   const [error, setError] = useState<string | null>(null)
 
   const built = useMemo(() => buildRule(match, conditions), [match, conditions])
@@ -55,28 +57,29 @@ export function SegmentBuilder({ api }: { api: ApiClient }) {
       const issue = input.error.issues[0]
       return setError(`${issue?.path.join('.') || 'Segment'}: ${issue?.message ?? 'invalid'}`)
     }
-    setPending('create')
-    try {
-      await api.post(routes.segments, input.data, { schema: SegmentSummary })
-      toast('Segment created', 'success')
-      await segments.reload()
-    } catch (err) {
-      setError(describeError(err))
-    }
-    setPending(null)
+    await run('create', async () => {
+      try {
+        await api.post(routes.segments, input.data, { schema: SegmentSummary })
+        toast('Segment created', 'success')
+        await segments.reload()
+      } catch (err) {
+        setError(describeError(err))
+      }
+    })
   }
 
   async function remove(id: string) {
-    setPending(id)
     setError(null)
-    try {
-      await api.delete(routes.segment(id))
-      toast('Segment deleted', 'success')
-      await segments.reload()
-    } catch (err) {
-      setError(describeError(err))
-    }
-    setPending(null)
+    await run(id, async () => {
+      try {
+        await api.delete(routes.segment(id))
+        toast('Segment deleted', 'success')
+        setDeleting(null)
+        await segments.reload()
+      } catch (err) {
+        setError(describeError(err))
+      }
+    })
   }
 
   return (
@@ -95,8 +98,18 @@ export function SegmentBuilder({ api }: { api: ApiClient }) {
       {segments.kind === 'ready' && (
         <CustomSegmentList
           segments={segments.data.segments.filter((s) => s.predefinedKey === null)}
-          pending={pending}
-          onDelete={(id) => void remove(id)}
+          busy={pending !== null}
+          onDelete={setDeleting}
+        />
+      )}
+      {deleting && (
+        <ConfirmBanner
+          title={`Delete "${deleting.name}"?`}
+          description="The segment and its history go for good; downstream webhooks stop hearing about it."
+          confirmLabel="Delete segment"
+          pending={pending === deleting.id}
+          onConfirm={() => void remove(deleting.id)}
+          onKeep={() => setDeleting(null)}
         />
       )}
       <Box css={{ stack: 'y', gap: 'small' }}>
@@ -165,12 +178,12 @@ export function SegmentBuilder({ api }: { api: ApiClient }) {
 
 function CustomSegmentList({
   segments,
-  pending,
+  busy,
   onDelete,
 }: {
   segments: SegmentSummary[]
-  pending: string | null
-  onDelete: (id: string) => void
+  busy: boolean
+  onDelete: (segment: SegmentSummary) => void
 }) {
   if (segments.length === 0)
     return (
@@ -187,12 +200,9 @@ function CustomSegmentList({
           title={s.name}
           secondaryTitle={`${s.ruleText} · ${s.members} customers · MRR ${formatTotals(s.mrr)}`}
           value={
-            <ConfirmButton
-              label="Delete"
-              confirmLabel="Delete for good"
-              pending={pending === s.id}
-              onConfirm={() => onDelete(s.id)}
-            />
+            <Button size="small" disabled={busy} onPress={() => onDelete(s)}>
+              Delete
+            </Button>
           }
         />
       ))}

@@ -1,5 +1,6 @@
 // Sync progress per object type, with Resync (a fresh import from Stripe).
 import { useState } from 'react'
+import { useSingleFlight } from '../../hooks/use-single-flight'
 import { Banner, Box, Button } from '@stripe/ui-extension-sdk/ui'
 import { toast } from '../../host'
 import { describeError, type ApiClient } from '../../api/client'
@@ -10,20 +11,21 @@ import { Section } from './Section'
 
 export function SyncSection({ api }: { api: ApiClient }) {
   const sync = useLoad(api, fetchSyncHealth, 'sync')
-  const [pending, setPending] = useState(false)
+  const flight = useSingleFlight()
+  const pending = flight.pending !== null
   const [error, setError] = useState<string | null>(null)
 
   async function onResync() {
-    setPending(true)
     setError(null)
-    try {
-      await resync(api)
-      toast('Resync started', 'success')
-      await sync.reload()
-    } catch (err) {
-      setError(describeError(err))
-    }
-    setPending(false)
+    await flight.run('resync', async () => {
+      try {
+        await resync(api)
+        toast('Resync started', 'success')
+        await sync.reload()
+      } catch (err) {
+        setError(describeError(err))
+      }
+    })
   }
 
   return (

@@ -22,7 +22,8 @@ import { z } from 'zod'
 import { describeError, type ApiClient } from '../../api/client'
 import { routes } from '../../api/routes'
 import { useLoad } from '../../hooks/use-load'
-import { ConfirmButton } from '../ConfirmButton'
+import { useSingleFlight } from '../../hooks/use-single-flight'
+import { ConfirmBanner } from '../ConfirmBanner'
 import { Loading } from '../PanelStatus'
 import { Section } from './Section'
 
@@ -32,7 +33,8 @@ export function WebhooksSection({ api }: { api: ApiClient }) {
   const list = useLoad(api, (api) => api.get(routes.webhooks, EndpointList), 'webhooks')
   const [url, setUrl] = useState('')
   const [types, setTypes] = useState<string[]>([...OUTBOUND_EVENT_TYPES])
-  const [pending, setPending] = useState<string | null>(null)
+  const { pending, run } = useSingleFlight()
+  const [removing, setRemoving] = useState<OutboundEndpoint | null>(null)
   const [secret, setSecret] = useState<string | null>(null)
   const [error, setError] = useState<string | null>(null)
 
@@ -43,31 +45,32 @@ export function WebhooksSection({ api }: { api: ApiClient }) {
       const issue = input.error.issues[0]
       return setError(`${issue?.path.join('.') || 'Endpoint'}: ${issue?.message ?? 'invalid'}`)
     }
-    setPending('add')
-    try {
-      const created = await api.post(routes.webhooks, input.data, {
-        schema: OutboundEndpointCreated,
-      })
-      setSecret(created.secret)
-      toast('Endpoint added', 'success')
-      await list.reload()
-    } catch (err) {
-      setError(describeError(err))
-    }
-    setPending(null)
+    await run('add', async () => {
+      try {
+        const created = await api.post(routes.webhooks, input.data, {
+          schema: OutboundEndpointCreated,
+        })
+        setSecret(created.secret)
+        toast('Endpoint added', 'success')
+        await list.reload()
+      } catch (err) {
+        setError(describeError(err))
+      }
+    })
   }
 
   async function remove(id: string) {
-    setPending(id)
     setError(null)
-    try {
-      await api.delete(routes.webhook(id))
-      toast('Endpoint removed', 'success')
-      await list.reload()
-    } catch (err) {
-      setError(describeError(err))
-    }
-    setPending(null)
+    await run(id, async () => {
+      try {
+        await api.delete(routes.webhook(id))
+        toast('Endpoint removed', 'success')
+        setRemoving(null)
+        await list.reload()
+      } catch (err) {
+        setError(describeError(err))
+      }
+    })
   }
 
   return (
@@ -91,17 +94,24 @@ export function WebhooksSection({ api }: { api: ApiClient }) {
                 title={e.url}
                 secondaryTitle={`${e.eventTypes.join(', ')}${e.enabled ? '' : ' (disabled)'}`}
                 value={
-                  <ConfirmButton
-                    label="Remove"
-                    confirmLabel="Remove for good"
-                    pending={pending === e.id}
-                    onConfirm={() => void remove(e.id)}
-                  />
+                  <Button size="small" disabled={pending !== null} onPress={() => setRemoving(e)}>
+                    Remove
+                  </Button>
                 }
               />
             ))}
           </List>
         ))}
+      {removing && (
+        <ConfirmBanner
+          title="Remove this endpoint?"
+          description={`${removing.url} stops receiving Holdfast events at once.`}
+          confirmLabel="Remove endpoint"
+          pending={pending === removing.id}
+          onConfirm={() => void remove(removing.id)}
+          onKeep={() => setRemoving(null)}
+        />
+      )}
       <Box css={{ stack: 'y', gap: 'small' }}>
         <TextField
           name="webhook.url"
