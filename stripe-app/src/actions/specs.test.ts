@@ -9,7 +9,14 @@ import {
   ReactivateRequest,
   ResumeCollectionRequest,
 } from '@holdfast/shared/api/actions'
-import { ACTION_SPECS, initialValues, specFor, type ActionKind, type Values } from './specs'
+import {
+  ACTION_SPECS,
+  initialValues,
+  specFor,
+  wordingOf,
+  type ActionKind,
+  type Values,
+} from './specs'
 
 const CONTRACT: Record<ActionKind, { safeParse(v: unknown): { success: boolean } }> = {
   pause_collection: PauseCollectionRequest,
@@ -27,6 +34,8 @@ test.each(Object.values(ACTION_SPECS).map((s) => [s.kind, s]))(
   '%s: toasts fit in 30 characters',
   (_, spec) => {
     expect(spec.toast.length).toBeLessThanOrEqual(30)
+    for (const when of ['now', 'period_end'])
+      expect(wordingOf(spec, { when }).toast.length).toBeLessThanOrEqual(30)
     expect(`${spec.title} failed`.slice(0, 30).length).toBeLessThanOrEqual(30)
   }
 )
@@ -80,4 +89,19 @@ test('the profile kinds apply_coupon and switch_price open the discount and plan
   expect(specFor('apply_coupon')?.kind).toBe('apply_discount')
   expect(specFor('switch_price')?.kind).toBe('change_plan')
   expect(specFor('nonsense')).toBeUndefined()
+})
+
+test('cancel now and cancel at period end read differently, and neither sits beside a "Cancel"', () => {
+  const cancel = ACTION_SPECS.cancel
+  const later = wordingOf(cancel, { when: 'period_end' })
+  const now = wordingOf(cancel, { when: 'now' })
+  expect(later).toMatchObject({
+    confirmLabel: 'Schedule cancellation',
+    toast: 'Cancellation scheduled',
+  })
+  expect(now).toMatchObject({ confirmLabel: 'Cancel immediately', toast: 'Subscription canceled' })
+  expect(now.summary).toContain('cannot be undone')
+  expect(later.summary).toContain('stays active')
+  // The form opens on the reversible choice.
+  expect(wordingOf(cancel, initialValues(cancel))).toEqual(later)
 })

@@ -56,6 +56,17 @@ export type ActionSpec = {
   body(values: Values): Record<string, unknown> | string
   /** The plan change shows what it will cost before the confirm. */
   preview?: { path: string }
+  /** Wording that depends on the form (cancel now vs at period end must read differently). */
+  wordingFor?: (values: Values) => Wording
+}
+
+export type Wording = Pick<ActionSpec, 'summary' | 'confirmLabel' | 'toast'>
+
+/** What the sheet says for these values: the spec's wording, or its per-form variant. */
+export function wordingOf(spec: ActionSpec, values: Values): Wording {
+  return spec.wordingFor
+    ? spec.wordingFor(values)
+    : { summary: spec.summary, confirmLabel: spec.confirmLabel, toast: spec.toast }
 }
 
 const NONE = ''
@@ -186,9 +197,23 @@ export const ACTION_SPECS: Record<ActionKind, ActionSpec> = {
     title: 'Cancel subscription',
     path: 'cancel',
     summary: 'End the subscription now or at the end of the current period.',
-    confirmLabel: 'Cancel subscription',
-    toast: 'Subscription canceled',
+    confirmLabel: 'Schedule cancellation',
+    toast: 'Cancellation scheduled',
     destructive: true,
+    // Only "now" ends anything at once; at period end it is a schedule Reactivate can undo.
+    wordingFor: (v) =>
+      v.when === 'now'
+        ? {
+            summary: 'Ends the subscription immediately. This cannot be undone.',
+            confirmLabel: 'Cancel immediately',
+            toast: 'Subscription canceled',
+          }
+        : {
+            summary:
+              'The subscription stays active until the end of the current period, then ends. Reactivate undoes this until then.',
+            confirmLabel: 'Schedule cancellation',
+            toast: 'Cancellation scheduled',
+          },
     fields: [
       {
         name: 'when',

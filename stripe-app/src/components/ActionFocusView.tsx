@@ -20,7 +20,7 @@ import { ActionResult, ChangePlanPreview } from '@holdfast/shared/api/actions'
 import { OfferList, type Offer } from '@holdfast/shared/api/offers'
 import { describeError, type ApiClient } from '../api/client'
 import { routes } from '../api/routes'
-import { initialValues, specFor, type Field, type Values } from '../actions/specs'
+import { initialValues, specFor, wordingOf, type Field, type Values } from '../actions/specs'
 import { formatAmount, formatDate } from '../format'
 import { Loading } from './PanelStatus'
 
@@ -150,7 +150,7 @@ export function ActionFocusView({
       toast(`${spec.title} failed`, 'caution')
       return
     }
-    toast(spec.toast, 'success')
+    toast(wordingOf(spec, values).toast, 'success')
     await onDone()
     inFlight.current = false
     setPending(false)
@@ -183,18 +183,18 @@ export function ActionFocusView({
           disabled={pending || needsPreview || typeof built === 'string'}
           onPress={() => void confirm()}
         >
-          {spec?.confirmLabel ?? 'Confirm'}
+          {spec ? wordingOf(spec, values).confirmLabel : 'Confirm'}
         </Button>
       }
       secondaryAction={
         <Button disabled={pending} onPress={onClose}>
-          Cancel
+          Go back
         </Button>
       }
     >
       {spec && target ? (
         <Box css={{ stack: 'y', gap: 'medium' }}>
-          <Inline css={{ font: 'body' }}>{spec.summary}</Inline>
+          <Inline css={{ font: 'body' }}>{wordingOf(spec, values).summary}</Inline>
           <Inline css={{ font: 'caption', color: 'secondary' }}>
             Subscription {target.subscriptionId}
           </Inline>

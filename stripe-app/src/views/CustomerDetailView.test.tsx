@@ -121,7 +121,7 @@ test('pause collection: open, fill, confirm with a pending state, toast, refresh
   press(wrapper, Button, 'Pause collection')
   await settle(update, () => wrapper.find(FocusView)?.props.shown === true, 'the focus view')
   const sheet = () => wrapper.find(FocusView, { title: 'Pause collection' })!
-  expect(buttonsIn(sheet(), 'secondaryAction').map((b) => b.label)).toEqual(['Cancel'])
+  expect(buttonsIn(sheet(), 'secondaryAction').map((b) => b.label)).toEqual(['Go back'])
   // Nothing changes at Stripe before the confirm.
   expect(emulatorSub(h, m, sub.id).pause_collection).toBeFalsy()
   sheet()
@@ -288,9 +288,11 @@ test('cancel at period end, then reactivate from the refreshed view', async () =
     })
   await update()
   expect(buttonsIn(sheet(), 'primaryAction')[0]!.props.type).toBe('destructive')
-  pressIn(sheet(), 'primaryAction', 'Cancel subscription')
+  // Scheduled, not done: the sheet, the button and the toast say so.
+  expect(sheet().text).toContain('stays active until the end of the current period')
+  pressIn(sheet(), 'primaryAction', 'Schedule cancellation')
   await settle(update, () => host.toasts.length > 0, 'the toast')
-  expect(host.toasts[0]).toEqual({ message: 'Subscription canceled', type: 'success' })
+  expect(host.toasts[0]).toEqual({ message: 'Cancellation scheduled', type: 'success' })
   const canceled = emulatorSub(h, m, sub.id)
   expect(canceled.cancel_at_period_end).toBe(true)
   expect(canceled.cancellation_details?.feedback).toBe('too_expensive')
