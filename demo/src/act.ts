@@ -5,6 +5,8 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import Stripe from 'stripe'
 import { loadConfig } from '../../backend/src/config'
+import type { PlanOptions } from '@holdfast/shared/api/actions'
+import { formatMoney } from '@holdfast/shared/money'
 
 const { dataDir } = loadConfig(process.env)
 const agent = JSON.parse(readFileSync(join(dataDir, 'demo', 'agent.json'), 'utf8')) as {
@@ -40,8 +42,9 @@ async function api<T = any>(method: string, path: string, body?: unknown): Promi
 }
 
 const say = (line: string) => process.stdout.write(line + '\n')
-const money = (m: { amount: number; currency: string } | undefined) =>
-  m ? `${(m.amount / 100).toFixed(2)} ${m.currency.toUpperCase()}` : '–'
+// Minor units by the currency's own exponent: 500 JPY is ¥500, not ¥5.00.
+const money = (m: { amount: number | null; currency: string } | undefined) =>
+  m && m.amount !== null ? formatMoney({ amount: m.amount, currency: m.currency }) : '–'
 
 const { segments } = await api<{
   segments: Array<{ id: string; predefinedKey: string | null; name: string }>
@@ -65,7 +68,7 @@ for (const m of members) {
     (a) => a.kind === 'pause_collection' && a.subscriptionId
   )?.subscriptionId
   if (sub) picks.push({ ...m, subscriptionId: sub })
-  if (picks.length === 3) break
+  if (picks.length === 8) break
 }
 if (picks.length < 3) throw new Error('found fewer than three active subscriptions to act on')
 
@@ -79,7 +82,7 @@ const offer = await api<{ id: string; name: string }>('POST', '/offers', {
 say(`Offer created: ${offer.name}`)
 
 const run = Date.now().toString(36)
-const [a, b, c] = picks as [(typeof picks)[0], (typeof picks)[0], (typeof picks)[0]]
+const [a, b] = picks as [(typeof picks)[0], (typeof picks)[0]]
 await api('POST', `/subscriptions/${a.subscriptionId}/pause-collection`, {
   clientKey: `demo-${run}-pause`,
   months: 1,
@@ -92,18 +95,30 @@ await api('POST', `/subscriptions/${b.subscriptionId}/apply-discount`, {
 })
 say(`Applied "${offer.name}": ${b.email ?? b.customerId} (${b.subscriptionId})`)
 
-const current = await api<{ traits: Record<string, unknown> }>(
-  'GET',
-  `/subscriptions/${c.subscriptionId}`
-).catch(() => undefined)
-const currentPrice = JSON.stringify(current ?? {}).match(/price_\w+/)?.[0]
-const newPrice = agent.monthlyPrices.find((p) => p !== currentPrice) ?? agent.monthlyPrices[0]
+// The plan change picks like the app's picker: an item of the subscription (it may have several)
+// and another synced active recurring price in the subscription's own currency.
+type Choice = { c: (typeof picks)[0]; options: PlanOptions; item: PlanOptions['items'][0] }
+let choice: (Choice & { price: PlanOptions['products'][0]['prices'][0] }) | undefined
+for (const c of picks.slice(2)) {
+  const options = await api<PlanOptions>('GET', `/subscriptions/${c.subscriptionId}/plan-options`)
+  const item = options.items[0]
+  const price = options.products
+    .flatMap((p) => p.prices)
+    .find((p) => item && p.priceId !== item.priceId && p.interval === item.interval)
+  if (item && price) {
+    choice = { c, options, item, price }
+    break
+  }
+}
+if (!choice) throw new Error('no subscription has another price in its currency to move to')
+const { c, options, item, price: newPrice } = choice
 const preview = await api<{
   dueNow?: { amount: number; currency: string }
   nextInvoice?: { amount: number; currency: string }
   prorationDate?: number
 }>('POST', `/subscriptions/${c.subscriptionId}/change-plan/preview`, {
-  priceId: newPrice,
+  itemId: item.itemId,
+  priceId: newPrice.priceId,
   prorationBehavior: 'create_prorations',
 })
 say(
@@ -111,11 +126,14 @@ say(
 )
 await api('POST', `/subscriptions/${c.subscriptionId}/change-plan`, {
   clientKey: `demo-${run}-plan`,
-  priceId: newPrice,
+  itemId: item.itemId,
+  priceId: newPrice.priceId,
   prorationBehavior: 'create_prorations',
   ...(preview.prorationDate ? { prorationDate: preview.prorationDate } : {}),
 })
-say(`Changed plan to ${newPrice}`)
+say(
+  `Changed plan (${options.items.length} item${options.items.length === 1 ? '' : 's'}): ${item.productName ?? item.priceId} → ${newPrice.nickname ?? newPrice.priceId} (${money({ amount: newPrice.unitAmount, currency: newPrice.currency })}/${newPrice.interval})`
+)
 
 const actions = await api<{
   data: Array<{

@@ -12,6 +12,7 @@ import { rowsOf } from '../../backend/src/db/client'
 import { createLogger } from '../../backend/src/log'
 import { startService, StartupError } from '../../backend/src/service'
 import { Emulator } from '@holdfast/stripe-emulator'
+import { formatMoney } from '@holdfast/shared/money'
 
 const env = process.env
 const realKeys = Boolean(
@@ -213,7 +214,7 @@ export async function demoSummary(db: Db, accountId: string) {
   )
   const mrr =
     mrrRows
-      .map((r) => `${(Number(r.amount) / 100).toFixed(2)} ${r.key.slice(4).toUpperCase()}`)
+      .map((r) => formatMoney({ amount: Number(r.amount), currency: r.key.slice(4) }))
       .join(', ') || '0'
   return { customers: counts?.customers ?? 0, mrr, segments }
 }

@@ -237,3 +237,29 @@ export const ActionSummary = z.object({
   byKind: z.array(SummaryRow.extend({ kind: z.string() })),
 })
 export type ActionSummary = z.infer<typeof ActionSummary>
+
+const PlanPrice = z.object({
+  priceId: z.string(),
+  nickname: z.string().nullable(),
+  unitAmount: z.number().int().nullable(),
+  currency: z.string(),
+  interval: z.string().nullable(),
+  intervalCount: z.number().int(),
+})
+
+/** GET /subscriptions/:id/plan-options: what the plan-change picker offers. */
+export const PlanOptions = z.object({
+  subscriptionId: z.string(),
+  currency: z.string(),
+  items: z.array(
+    PlanPrice.extend({
+      itemId: z.string(),
+      quantity: z.number(),
+      productName: z.string().nullable(),
+    })
+  ),
+  products: z.array(
+    z.object({ productId: z.string(), productName: z.string(), prices: z.array(PlanPrice) })
+  ),
+})
+export type PlanOptions = z.infer<typeof PlanOptions>
