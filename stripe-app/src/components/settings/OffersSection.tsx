@@ -18,6 +18,8 @@ import { useLoad } from '../../hooks/use-load'
 import { useSingleFlight } from '../../hooks/use-single-flight'
 import { Loading } from '../PanelStatus'
 import { Section } from './Section'
+import { currencyExponent } from '@holdfast/shared/money'
+import { formatAmount } from '../../format'
 
 const KINDS = [
   { value: 'percent_off', label: 'Percent off' },
@@ -28,8 +30,8 @@ const KINDS = [
   { value: 'switch_price', label: 'Switch to price' },
 ]
 
-/** The terms field(s) each kind needs, read from the draft. */
-function draftToRequest(d: Record<string, string>): unknown {
+/** The terms field(s) each kind needs, read from the draft. Amounts are typed in major units. */
+export function draftToRequest(d: Record<string, string>): unknown {
   const n = (v: string | undefined) => (v && v.trim() !== '' ? Number(v) : undefined)
   const duration = d.duration || 'once'
   const durationFields = {
@@ -43,7 +45,8 @@ function draftToRequest(d: Record<string, string>): unknown {
       return {
         name: d.name,
         kind: d.kind,
-        amountOff: Math.round((n(d.amount) ?? 0) * 100),
+        // 500 JPY is 500 minor units; 5 USD is 500 (by the currency's exponent, not ×100).
+        amountOff: Math.round((n(d.amount) ?? 0) * 10 ** currencyExponent(d.currency || 'usd')),
         currency: d.currency || 'usd',
         ...durationFields,
       }
@@ -58,13 +61,13 @@ function draftToRequest(d: Record<string, string>): unknown {
   }
 }
 
-function describeOffer(offer: Offer): string {
+export function describeOffer(offer: Offer): string {
   const p = offer.params as Record<string, unknown>
   switch (offer.kind) {
     case 'percent_off':
       return `${p.percentOff} % off, ${p.duration === 'repeating' ? `${p.durationInMonths} months` : p.duration}`
     case 'amount_off':
-      return `${Number(p.amountOff) / 100} ${String(p.currency).toUpperCase()} off, ${p.duration}`
+      return `${formatAmount(Number(p.amountOff), String(p.currency))} off, ${p.duration}`
     case 'free_period':
       return `${p.months} months free`
     case 'pause':
