@@ -16,6 +16,7 @@ type Probe = { body?: (ids: Ids) => unknown }
 const byId: Record<string, Probe> = {
   'GET /api/v1/customers/:id': {},
   'GET /api/v1/subscriptions/:id': {},
+  'GET /api/v1/subscriptions/:id/plan-options': {},
   'GET /api/v1/segments/:id': {},
   'PATCH /api/v1/segments/:id': { body: () => ({ name: 'Taken over' }) },
   'DELETE /api/v1/segments/:id': {},

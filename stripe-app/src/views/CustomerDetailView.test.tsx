@@ -335,8 +335,9 @@ test('states: not connected, needs re-auth, unknown customer, backend unreachabl
     () => notConnected.wrapper.find(Banner, { title: 'Holdfast is not connected' }) !== null,
     'not connected'
   )
+  // The connect prompt is in the drawer: it starts the OAuth install, not a trip to settings.
   expect(buttonsIn(notConnected.wrapper.find(Banner)!, 'actions')[0]!.props.href).toContain(
-    'settings/apps/com.holdfast.app'
+    '/oauth/install?mode='
   )
 
   const m = await h.installMerchant()

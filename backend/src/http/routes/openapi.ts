@@ -46,6 +46,7 @@ import {
   ChangePlanRequest,
   ExtendTrialRequest,
   PauseCollectionRequest,
+  PlanOptions,
   ReactivateRequest,
   ResumeCollectionRequest,
 } from '@holdfast/shared/api/actions'
@@ -286,6 +287,14 @@ const ops: Record<string, Record<string, Op>> = {
       tag: 'Customers',
       params: ['id'],
       response: SubscriptionTraits,
+    },
+  },
+  '/api/v1/subscriptions/{id}/plan-options': {
+    get: {
+      summary: "A subscription's items and the synced prices a plan change can pick",
+      tag: 'Actions',
+      params: ['id'],
+      response: PlanOptions,
     },
   },
   '/api/v1/segments': {
