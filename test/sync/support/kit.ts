@@ -1,13 +1,15 @@
 // Helpers for the sync tests: a seeded merchant installed through OAuth, waiting for a run, and
 // the comparison of everything we hold with the emulator's state, object for object.
-import { getTableName, sql } from 'drizzle-orm'
+import { sql } from 'drizzle-orm'
 import { expect } from 'vitest'
 import { rowsOf, type Db } from '../../../backend/src/db/client'
-import { objectSpecs } from '../../../backend/src/sync/stripe-objects'
 import type { AccountScope } from '../../../backend/src/sync/upsert-objects'
-import { renderObject, type Emulator } from '@holdfast/stripe-emulator'
+import type { Emulator } from '@holdfast/stripe-emulator'
 import type { Harness } from '../../support/harness'
 import { waitFor } from '../../support/wait'
+import { emulatorObjects, heldObjects, isDeepEqual } from '../../support/mirror'
+
+export { emulatorObjects, heldObjects }
 
 /** Fast limits and small pages, so tests have many pages and no waiting. */
 export const syncTestEnv = {
@@ -79,52 +81,6 @@ export async function waitForRun(
   return run!
 }
 
-/** Every object type's rows we hold (not deleted), id → data. */
-export async function heldObjects(db: Db, scope: AccountScope, type: string) {
-  const table = sql.identifier(getTableName(objectSpecs[type]!.table))
-  const rows = rowsOf<{ id: string; data: unknown }>(
-    await db.execute(sql`
-      select id, data from ${table}
-      where account_id = ${scope.accountId} and livemode = ${scope.livemode} and deleted_at is null`)
-  )
-  return new Map(
-    rows.map((r) => [r.id, typeof r.data === 'string' ? JSON.parse(r.data) : r.data] as const)
-  )
-}
-
-/** The emulator's objects in API shape, per our object type. */
-export function emulatorObjects(em: Emulator, accountId: string, mode: 'test' | 'live') {
-  const state = em.account(accountId, mode)
-  const plain = (values: Iterable<unknown>) =>
-    new Map(
-      [...values].map((o) => {
-        const copy = JSON.parse(JSON.stringify(o)) as { id: string }
-        return [copy.id, copy] as const
-      })
-    )
-  return {
-    customer: plain(state.customers.values()),
-    subscription: plain(state.subscriptions.values()),
-    subscription_item: plain(state.subscriptionItems.values()),
-    price: plain([...state.prices.values()].map((p) => renderObject(state, p, ['tiers']))),
-    product: plain(state.products.values()),
-    coupon: plain(state.coupons.values()),
-    promotion_code: plain(state.promotionCodes.values()),
-    // A deleted discount stays in the emulator's collection; at Stripe it is gone from its owner.
-    discount: plain(
-      [...state.discounts.values()].filter(
-        (d) =>
-          [...state.subscriptions.values()].some((s) => s.discounts.includes(d.id)) ||
-          [...state.customers.values()].some((c) => c.discount?.id === d.id)
-      )
-    ),
-    invoice: plain(state.invoices.values()),
-    invoice_payment: plain(state.invoicePayments.values()),
-    charge: plain(state.charges.values()),
-    payment_method: plain(state.paymentMethods.values()),
-  } as Record<string, Map<string, unknown>>
-}
-
 /** Our copy equals the emulator's state, object for object, for every synced type. */
 export async function expectMirrors(
   h: Harness,
@@ -148,23 +104,6 @@ export async function expectMirrors(
       expect({ type, id, data: held.get(id) }).toEqual({ type, id, data: o })
     }
   }
-}
-
-function isDeepEqual(a: unknown, b: unknown): boolean {
-  return JSON.stringify(sortKeys(a)) === JSON.stringify(sortKeys(b))
-}
-
-function sortKeys(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(sortKeys)
-  if (v && typeof v === 'object') {
-    return Object.fromEntries(
-      Object.keys(v as object)
-        .sort()
-        .filter((k) => (v as Record<string, unknown>)[k] !== undefined)
-        .map((k) => [k, sortKeys((v as Record<string, unknown>)[k])])
-    )
-  }
-  return v
 }
 
 /** Sum of what the import's tasks listed per object type (each object once, if nothing doubled). */
