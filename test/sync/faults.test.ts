@@ -19,14 +19,15 @@ afterEach(async () => {
 
 test('a 429 storm: we back off, climb back, and end identical', async () => {
   h = await startHarness({ emulator: true, env: syncTestEnv })
-  // We believe we may send 1,000/s; Stripe allows 15/s per account and 3/s per endpoint (low
-  // enough that even a slow, loaded machine runs into it).
-  h.emulator!.faults.setRateLimits({ test: 15, perEndpoint: 3 })
+  // We believe we may send 1,000/s; Stripe allows 15/s per account and 1/s per endpoint: low
+  // enough that a loaded machine still runs into it (at 3/s one CI run on a busy machine got no
+  // 429 at all, so the count asserted is only "some").
+  h.emulator!.faults.setRateLimits({ test: 15, perEndpoint: 1 })
   const merchant = await installSeeded(h, { customers: 120, seed: 7 })
   const run = await waitForRun(h, merchant.scope, 'backfill', 120_000)
   expect(run.state).toBe('done')
   const counters = h.emulator!.counters()
-  expect(counters.rateLimited).toBeGreaterThan(10)
+  expect(counters.rateLimited).toBeGreaterThan(0)
   h.emulator!.faults.setRateLimits(false)
   await expectMirrors(h, merchant)
   expect(await listedCounts(h.db(), run.id)).toEqual(
