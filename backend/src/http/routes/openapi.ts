@@ -4,6 +4,7 @@ import { Hono } from 'hono'
 import { z } from 'zod'
 import {
   CustomerProfile,
+  ExplanationSchema,
   CustomerProfileQuery,
   SubscriptionTraits,
 } from '@holdfast/shared/api/customers'
@@ -62,6 +63,7 @@ import {
   SyncRunDetail,
   SyncStarted,
 } from '@holdfast/shared/api/sync'
+import { RuleNode } from '@holdfast/shared/segments/rule'
 import type { AppDeps, AppEnv } from '../context'
 
 type Op = {
@@ -76,8 +78,46 @@ type Op = {
   contentType?: string
 }
 
-const json = (schema: z.ZodType, io: 'input' | 'output') =>
-  z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'openapi-3.0' })
+// Recursive schemas (rule trees, explanations) become named entries of components.schemas: zod
+// would otherwise embed them as `definitions` inside each schema, with `$ref`s that do not
+// resolve from the document's root (an OpenAPI 3.0 document has no top-level `definitions`).
+const schemaNames = z.registry<{ id: string }>()
+schemaNames.add(RuleNode, { id: 'RuleNode' })
+schemaNames.add(ExplanationSchema, { id: 'ExplanationNode' })
+
+type JsonSchema = Record<string, unknown>
+
+function pointRefsAtComponents(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(pointRefsAtComponents)
+  if (node === null || typeof node !== 'object') return node
+  const out: JsonSchema = {}
+  for (const [key, value] of Object.entries(node)) {
+    out[key] =
+      key === '$ref' && typeof value === 'string'
+        ? value.replace('#/definitions/', '#/components/schemas/')
+        : pointRefsAtComponents(value)
+  }
+  return out
+}
+
+/** The JSON schema of `schema`; named sub-schemas are moved into `components` (one entry per name). */
+function jsonSchemaOf(schema: z.ZodType, io: 'input' | 'output', components: Map<string, unknown>) {
+  const { definitions, ...rest } = z.toJSONSchema(schema, {
+    io,
+    unrepresentable: 'any',
+    target: 'openapi-3.0',
+    metadata: schemaNames,
+  }) as JsonSchema & { definitions?: Record<string, unknown> }
+  for (const [name, definition] of Object.entries(definitions ?? {})) {
+    const entry = pointRefsAtComponents(definition)
+    const known = components.get(name)
+    if (known !== undefined && JSON.stringify(known) !== JSON.stringify(entry)) {
+      throw new Error(`openapi: two different schemas are named ${name}`)
+    }
+    components.set(name, entry)
+  }
+  return pointRefsAtComponents(rest)
+}
 
 const ErrorBody = z.object({
   error: z.object({ code: z.string(), message: z.string(), requestId: z.string().optional() }),
@@ -404,6 +444,8 @@ const ops: Record<string, Record<string, Op>> = {
 }
 
 export function buildOpenApiDocument(publicUrl?: string) {
+  const components = new Map<string, unknown>()
+  const json = (schema: z.ZodType, io: 'input' | 'output') => jsonSchemaOf(schema, io, components)
   const paths: Record<string, Record<string, unknown>> = {}
   for (const [path, methods] of Object.entries(ops)) {
     paths[path] = {}
@@ -475,7 +517,10 @@ export function buildOpenApiDocument(publicUrl?: string) {
         },
         ingestKey: { type: 'http', scheme: 'bearer', description: 'Ingest key hf_ik_…' },
       },
-      schemas: { OutboundEvent: json(OutboundEvent, 'output') },
+      schemas: {
+        OutboundEvent: json(OutboundEvent, 'output'),
+        ...Object.fromEntries([...components].sort(([a], [b]) => a.localeCompare(b))),
+      },
     },
     paths,
   }
