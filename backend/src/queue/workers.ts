@@ -65,9 +65,15 @@ export async function registerWorkers(deps: AppDeps): Promise<void> {
     accountId: string
     livemode: boolean
     choice?: ImportChoice
+    latestImportId?: string | null
   }>('sync-task', async (job) => {
-    const { accountId, livemode, choice } = job.data
-    const result = await startImport(sync, { accountId, livemode }, choice ?? 'existing')
+    const { accountId, livemode, choice, latestImportId } = job.data
+    const result = await startImport(
+      sync,
+      { accountId, livemode },
+      choice ?? 'existing',
+      latestImportId === undefined ? undefined : { latestImportId }
+    )
     if (result.started) wakeSyncRunners()
   })
   // A job names a run (POST /api/v1/sync/reconcile), an account, or none: the nightly sweep.

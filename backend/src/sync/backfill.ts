@@ -13,6 +13,7 @@ import type { Config } from '../config'
 import { rowsOf, type Db } from '../db/client'
 import { accounts, syncCursors, syncRuns, syncTasks } from '../db/schema'
 import type { Logger } from '../log'
+import type { Queue } from '../queue/queue'
 import {
   listSpecs,
   listTypes,
@@ -116,6 +117,40 @@ export async function lockAccountSync(tx: Db, scope: AccountScope) {
   await tx.execute(
     sql`select pg_advisory_xact_lock(hashtextextended(${`sync:${scope.accountId}:${scope.livemode}`}, 0))`
   )
+}
+
+/**
+ * Queues the import that follows an install. The job carries the newest import run as of now, so
+ * a choice the merchant makes before the job runs ("only changes from now on") is not overridden.
+ */
+export async function queueImportAfterInstall(
+  deps: { db: Db; queue: Pick<Queue, 'send'> },
+  scope: AccountScope
+) {
+  const latest = await latestImportRun(deps.db, scope)
+  await deps.queue.send('sync-task', {
+    kind: 'initial-import',
+    accountId: scope.accountId,
+    livemode: scope.livemode,
+    latestImportId: latest?.id ?? null,
+  })
+}
+
+/** The newest import run of an account, whatever its state. */
+export async function latestImportRun(db: Db, scope: AccountScope) {
+  const [run] = await db
+    .select({ id: syncRuns.id, state: syncRuns.state })
+    .from(syncRuns)
+    .where(
+      and(
+        eq(syncRuns.accountId, scope.accountId),
+        eq(syncRuns.livemode, scope.livemode),
+        eq(syncRuns.kind, 'backfill')
+      )
+    )
+    .orderBy(desc(syncRuns.createdAt))
+    .limit(1)
+  return run
 }
 
 export async function activeRun(db: Db, scope: AccountScope) {
@@ -240,7 +275,9 @@ export type StartResult = { runId: string | null; started: boolean; state: strin
 export async function startImport(
   deps: SyncDeps & { limiter: RateLimiter },
   scope: AccountScope,
-  choice: ImportChoice = 'existing'
+  choice: ImportChoice = 'existing',
+  /** Queued at install: start only if no import was decided since (the merchant's choice wins). */
+  unlessImportSince?: { latestImportId: string | null }
 ): Promise<StartResult> {
   const now = Math.floor(deps.now().getTime() / 1000)
   // When the account was created: nothing at Stripe is older, so windows start there.
@@ -254,6 +291,11 @@ export async function startImport(
       .where(and(eq(accounts.accountId, scope.accountId), eq(accounts.livemode, scope.livemode)))
     if (!account || account.status === 'uninstalled')
       return { runId: null, started: false, state: 'not_connected' }
+    if (unlessImportSince) {
+      const latest = await latestImportRun(tx, scope)
+      if (latest && latest.id !== unlessImportSince.latestImportId)
+        return { runId: latest.id, started: false, state: latest.state }
+    }
     const active = await activeRun(tx, scope)
     if (active?.kind === 'backfill' && choice === 'existing') {
       return { runId: active.id, started: false, state: active.state }

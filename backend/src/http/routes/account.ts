@@ -7,6 +7,7 @@ import { checkApiKey } from '../../accounts/api-key-check'
 import { uninstallAccount } from '../../accounts/uninstall'
 import { accounts } from '../../db/schema'
 import { AppError } from '../../errors'
+import { queueImportAfterInstall } from '../../sync/backfill'
 import type { AppDeps, AppEnv, Caller } from '../context'
 
 const ApiKeyBody = z.object({
@@ -48,8 +49,7 @@ export function accountRoutes(deps: AppDeps) {
           missingPermissions: check.missingPermissions,
         })
       await saveApiKey(deps, caller, apiKey)
-      await deps.queue.send('sync-task', {
-        kind: 'initial-import',
+      await queueImportAfterInstall(deps, {
         accountId: caller.accountId,
         livemode: caller.livemode,
       })

@@ -8,6 +8,7 @@ import { AppError } from '../../errors'
 import { requestOAuthToken } from '../../stripe/oauth'
 import { modeOf } from '../../stripe/mode'
 import type { AppDeps, AppEnv } from '../context'
+import { queueImportAfterInstall } from '../../sync/backfill'
 import { htmlPage } from '../html'
 
 const InstallQuery = z.object({ mode: z.enum(['test', 'live']).default('test') })
@@ -71,11 +72,7 @@ export function oauthRoutes(deps: AppDeps) {
         )
       }
       await saveOAuthGrant(deps, grant)
-      await deps.queue.send('sync-task', {
-        kind: 'initial-import',
-        accountId: grant.accountId,
-        livemode: grant.livemode,
-      })
+      await queueImportAfterInstall(deps, { accountId: grant.accountId, livemode: grant.livemode })
       deps.log.info('installed', { accountId: grant.accountId, mode: modeOf(grant.livemode) })
       const dashboard = `https://dashboard.stripe.com/${grant.livemode ? '' : 'test/'}apps/${deps.config.stripe.appId}`
       return c.html(
