@@ -3,7 +3,10 @@
 // grouped by product. A price in another currency, a one-time price or an archived one is never
 // offered (Stripe would refuse it on this subscription: the demo's 409s).
 import { afterAll, beforeAll, expect, test } from 'vitest'
+import { inArray } from 'drizzle-orm'
+import type Stripe from 'stripe'
 import { PlanOptions } from '@holdfast/shared/api/actions'
+import { stripePrices } from '../../backend/src/db/schema'
 import { waitFor } from '../support/wait'
 import { startHarness, type Harness } from '../support/harness'
 import { arrange } from './support'
@@ -42,12 +45,18 @@ test('items of the subscription, and same-currency active recurring prices by pr
   })
   await stripe.prices.update(archived.id, { active: false })
   const get = () => h.as(m).get(`/api/v1/subscriptions/${sub.id}/plan-options`)
-  // The new prices arrive by webhook; wait until the last one (archived) is synced as inactive.
+  // The new prices arrive by webhook, in any order: wait until all four are stored and the archived
+  // one is stored inactive (an absent price would pass a check on the picker's answer alone).
+  const created = [yearly.id, euro.id, oneTime.id, archived.id]
   await waitFor(
     async () => {
-      const body = (await get()).body as PlanOptions
-      const ids = body.products.flatMap((p) => p.prices.map((x) => x.priceId))
-      return ids.includes(yearly.id) && !ids.includes(archived.id)
+      const rows = await h
+        .db()
+        .select({ id: stripePrices.id, data: stripePrices.data })
+        .from(stripePrices)
+        .where(inArray(stripePrices.id, created))
+      const archivedRow = rows.find((r) => r.id === archived.id)
+      return rows.length === created.length && (archivedRow?.data as Stripe.Price).active === false
     },
     { what: 'the new prices synced', timeoutMs: 30_000 }
   )

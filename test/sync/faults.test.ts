@@ -36,7 +36,7 @@ test('a 429 storm: we back off, climb back, and end identical', async () => {
   const health = await h.as(merchant).get('/api/v1/sync')
   expect(health.body.done).toBe(true)
   expect(health.body.import.rateLimited).toBeGreaterThan(0)
-})
+}, 180_000) // waitForRun allows 120 s; at 1 request/s per endpoint a loaded machine needs it
 
 test('injected 500s and timeouts on every list endpoint: retried, identical result', async () => {
   h = await startHarness({ emulator: true, env: syncTestEnv })
@@ -67,4 +67,4 @@ test('injected 500s and timeouts on every list endpoint: retried, identical resu
   expect(em.counters().injected).toBeGreaterThanOrEqual(30)
   await expectMirrors(h, merchant)
   expect(await listedCounts(h.db(), run.id)).toEqual(emulatorCounts(em, merchant.accountId, 'test'))
-})
+}, 180_000)
