@@ -1,6 +1,6 @@
 // Apply a discount: an offer's coupon, an existing coupon or a promotion code, added to the
 // discounts already there. A non-empty `discounts` array REPLACES all of them, so the current
-// ones are sent back as `{discount: id}` (stripe-api-notes.md §2).
+// ones are sent back as `{discount: id}` (docs/stripe-api-notes.md §2).
 import { and, eq, inArray, isNull } from 'drizzle-orm'
 import type Stripe from 'stripe'
 import { canApplyDiscount } from '@holdfast/shared/actions/eligibility'
