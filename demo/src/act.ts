@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import Stripe from 'stripe'
 import { loadConfig } from '../../backend/src/config'
 import type { PlanOptions } from '@holdfast/shared/api/actions'
+import { SIGNED_PAYLOAD_HEADER, signedPayloadOf } from '@holdfast/shared/api/extension-signature'
 import { formatMoney } from '@holdfast/shared/money'
 
 const { dataDir } = loadConfig(process.env)
@@ -18,17 +19,19 @@ const agent = JSON.parse(readFileSync(join(dataDir, 'demo', 'agent.json'), 'utf8
 }
 
 async function api<T = any>(method: string, path: string, body?: unknown): Promise<T> {
-  const signature = Stripe.webhooks.generateTestHeaderString({
-    payload: JSON.stringify({ user_id: agent.userId, account_id: agent.accountId }),
-    secret: agent.appSecret,
+  // What the Stripe App sends: Stripe's signature over mode, roles, user and account.
+  const payload = signedPayloadOf({
+    userId: agent.userId,
+    accountId: agent.accountId,
+    livemode: false,
+    roles: [{ id: 'support_specialist', name: 'Support specialist', type: 'builtIn' }],
   })
+  const signature = Stripe.webhooks.generateTestHeaderString({ payload, secret: agent.appSecret })
   const res = await fetch(`${agent.serviceUrl}/api/v1${path}`, {
     method,
     headers: {
       'stripe-signature': signature,
-      'x-holdfast-user-id': agent.userId,
-      'x-holdfast-account-id': agent.accountId,
-      'x-holdfast-mode': 'test',
+      [SIGNED_PAYLOAD_HEADER]: Buffer.from(payload).toString('base64url'),
       ...(body ? { 'content-type': 'application/json' } : {}),
     },
     body: body ? JSON.stringify(body) : undefined,

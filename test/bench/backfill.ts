@@ -14,8 +14,8 @@ import net from 'node:net'
 import { availableParallelism, loadavg } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import postgres from 'postgres'
-import Stripe from 'stripe'
 import { createSecretBox } from '../../backend/src/crypto/secret-box'
+import { extensionHeaders } from '../support/signing'
 import type { Counters } from '@holdfast/stripe-emulator'
 
 const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
@@ -179,16 +179,13 @@ try {
             values (${ready.accountId}, true, 'active', 'api_key')`
   await sql`insert into credentials (account_id, livemode, kind, api_key_enc)
             values (${ready.accountId}, true, 'restricted_key', ${box.seal(ready.secretKey)})`
-  const signed = () => {
-    const payload = JSON.stringify({ user_id: 'usr_bench', account_id: ready.accountId })
-    return {
-      'stripe-signature': Stripe.webhooks.generateTestHeaderString({ payload, secret: appSecret }),
-      'x-holdfast-user-id': 'usr_bench',
-      'x-holdfast-account-id': ready.accountId,
-      'x-holdfast-mode': 'live',
-      'content-type': 'application/json',
-    }
-  }
+  const signed = () => ({
+    ...extensionHeaders(
+      { accountId: ready.accountId, userId: 'usr_bench', mode: 'live' },
+      appSecret
+    ),
+    'content-type': 'application/json',
+  })
 
   // 4. Import, watching health once a second.
   await ask(emulator, 'reset')

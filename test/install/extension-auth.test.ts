@@ -1,7 +1,8 @@
 import { afterEach, expect, test } from 'vitest'
 import { accounts } from '../../backend/src/db/schema'
 import { startHarness, type Harness } from '../support/harness'
-import { extensionHeaders } from '../support/signing'
+import { signedPayloadOf } from '@holdfast/shared/api/extension-signature'
+import { extensionHeaders, identityOf, signedHeaders } from '../support/signing'
 
 let h: Harness | undefined
 afterEach(async () => {
@@ -32,11 +33,48 @@ test('unsigned, wrongly signed and expired requests get 401 with a reason', asyn
   expect(expired.body.error.message).toContain('more than 300 s old')
 })
 
-test('the account comes from the signature: claiming another account breaks it', async () => {
+test('account, mode and roles come from the signature: editing the signed payload breaks it', async () => {
   h = await startHarness()
-  const headers = { ...extensionHeaders(merchantA), 'x-holdfast-account-id': merchantB.accountId }
-  const res = await h.request('/api/v1/account', { headers })
-  expect(res.status).toBe(401)
+  const signed = JSON.parse(signedPayloadOf(identityOf(merchantA))) as Record<string, unknown>
+  const header = extensionHeaders(merchantA)['stripe-signature']
+  for (const edit of [
+    { account_id: merchantB.accountId },
+    { livemode: true },
+    { stripe_roles: [{ id: 'admin', name: 'Administrator', type: 'builtIn' }] },
+  ]) {
+    const forged = JSON.stringify({ ...signed, ...edit })
+    const res = await h.request('/api/v1/account', {
+      headers: { ...signedHeaders(forged), 'stripe-signature': header },
+    })
+    expect(res.status, JSON.stringify(edit)).toBe(401)
+    expect(res.body.error.message).toContain('signature was rejected')
+  }
+})
+
+test('an old-style signature (no livemode) reaches no data, in either mode', async () => {
+  h = await startHarness()
+  await h.db().insert(accounts).values({
+    accountId: merchantA.accountId,
+    livemode: true,
+    status: 'active',
+    connection: 'oauth',
+  })
+  // The app before mode was signed: {user_id, account_id} and unsigned x-holdfast-* headers.
+  const payload = JSON.stringify({ user_id: 'usr_agent_1', account_id: merchantA.accountId })
+  const oldApp = await h.request('/api/v1/account', {
+    headers: {
+      'stripe-signature': signedHeaders(payload)['stripe-signature'],
+      'x-holdfast-user-id': 'usr_agent_1',
+      'x-holdfast-account-id': merchantA.accountId,
+      'x-holdfast-mode': 'live',
+    },
+  })
+  expect(oldApp.status).toBe(401)
+  expect(oldApp.body.error.message).toContain('Reload the page to get the current app')
+
+  const oldPayload = await h.request('/api/v1/account', { headers: signedHeaders(payload) })
+  expect(oldPayload.status).toBe(401)
+  expect(oldPayload.body.error.message).toContain('does not include the mode (livemode)')
 })
 
 test('a signed request reaches the route as that account and mode', async () => {
@@ -56,8 +94,19 @@ test('a signed request reaches the route as that account and mode', async () => 
     connection: 'oauth',
   })
 
+  expect(res.body).toMatchObject({
+    roles: ['admin'],
+    permissions: expect.arrayContaining(['cancel']),
+  })
+
   const live = await h.as({ ...merchantA, mode: 'live' }).get('/api/v1/account')
   expect(live.body).toMatchObject({ mode: 'live', status: 'not_connected' })
+
+  // The unsigned mode header no longer chooses anything.
+  const ignored = await h.request('/api/v1/account', {
+    headers: { ...extensionHeaders(merchantA), 'x-holdfast-mode': 'live' },
+  })
+  expect(ignored.body).toMatchObject({ mode: 'test', status: 'active' })
 })
 
 test('CORS preflight from the null-origin iframe is answered', async () => {
@@ -67,14 +116,14 @@ test('CORS preflight from the null-origin iframe is answered', async () => {
     headers: {
       origin: 'null',
       'access-control-request-method': 'POST',
-      'access-control-request-headers': 'stripe-signature,content-type,x-holdfast-account-id',
+      'access-control-request-headers': 'stripe-signature,content-type,x-holdfast-signed-payload',
     },
   })
   expect(res.status).toBe(204)
   expect(res.headers.get('access-control-allow-origin')).toBe('*')
-  expect(res.headers.get('access-control-allow-headers')?.toLowerCase()).toContain(
-    'stripe-signature'
-  )
+  const allowed = res.headers.get('access-control-allow-headers')?.toLowerCase()
+  expect(allowed).toContain('stripe-signature')
+  expect(allowed).toContain('x-holdfast-signed-payload')
 })
 
 test('each account has its own request budget', async () => {

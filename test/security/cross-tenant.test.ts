@@ -61,6 +61,11 @@ const own = new Set([
   'GET /api/v1/settings/ingest-key',
   'POST /api/v1/settings/ingest-key',
   'PUT /api/v1/settings/identity',
+  // :role is a Dashboard role name, not an object id: each account has its own overrides
+  // (test/security/roles.test.ts checks another account keeps the default).
+  'GET /api/v1/settings/roles',
+  'PUT /api/v1/settings/roles/:role',
+  'DELETE /api/v1/settings/roles/:role',
   'GET /api/v1/outbound/endpoints',
   'POST /api/v1/outbound/endpoints',
   'GET /api/v1/actions/summary',

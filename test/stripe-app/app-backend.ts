@@ -1,10 +1,11 @@
 // Wires the Stripe App's views to the real backend in tests: the app's own API client with a
 // fetch that goes into the Hono app (app.request) and a signer that makes the signature Stripe
-// would (the harness's app secret over {user_id, account_id}, on the emulator's clock). Plus a
+// would (the harness's app secret over the app's extra payload plus user and account, on the
+// harness clock). Plus a
 // stand-in for the Dashboard host the SDK calls for toasts and data refreshes.
 import { createApiClient, type ApiClient } from '../../stripe-app/src/api/client'
 import type { Harness } from '../support/harness'
-import { extensionHeaders, type Merchant } from '../support/signing'
+import { identityOf, stripeSignatureFor, type Merchant } from '../support/signing'
 
 export const TEST_API_BASE = 'https://holdfast.test'
 
@@ -16,14 +17,15 @@ export function appClientFor(
     beforeRequest?: (method: string, path: string) => Promise<void>
   } = {}
 ): ApiClient {
-  const userId = merchant.userId ?? 'usr_agent_1'
+  const identity = identityOf(merchant)
   return createApiClient(
     TEST_API_BASE,
-    { userId, accountId: merchant.accountId, mode: merchant.mode ?? 'test' },
+    { ...identity, mode: identity.livemode ? 'live' : 'test' },
     {
-      sign: async () => {
+      // Stripe signs what the app asks for, plus the signed-in user and account.
+      sign: async (extra) => {
         const at = Math.floor(h.deps.now().getTime() / 1000)
-        return extensionHeaders({ ...merchant, userId }, undefined, at)['stripe-signature']
+        return stripeSignatureFor(extra, identity, undefined, at)
       },
       fetch: async (url, init) => {
         const { pathname, search } = new URL(url)
@@ -38,7 +40,12 @@ export function appClientFor(
 export function unreachableClient(merchant: Merchant): ApiClient {
   return createApiClient(
     TEST_API_BASE,
-    { userId: 'usr_agent_1', accountId: merchant.accountId, mode: merchant.mode ?? 'test' },
+    {
+      userId: 'usr_agent_1',
+      accountId: merchant.accountId,
+      mode: merchant.mode ?? 'test',
+      roles: [],
+    },
     {
       sign: async () => 't=1,v1=unused',
       fetch: async () => {

@@ -1,6 +1,11 @@
 // Signs requests the way Stripe does: webhooks with a whsec_ secret, Stripe App calls with the
-// app's signing secret over {user_id, account_id}.
+// app's signing secret over {livemode, stripe_roles, user_id, account_id}.
 import Stripe from 'stripe'
+import {
+  SIGNED_PAYLOAD_HEADER,
+  signedPayloadOf,
+  type ExtensionIdentity,
+} from '@holdfast/shared/api/extension-signature'
 
 export const testWebhookSecret = 'whsec_test_holdfast_harness_secret_0001'
 export const testAppSecret = 'absec_test_holdfast_harness_app_secret'
@@ -13,16 +18,44 @@ export function signWebhook(
   return Stripe.webhooks.generateTestHeaderString({ payload, secret, timestamp })
 }
 
-export type Merchant = { accountId: string; userId?: string; mode?: 'test' | 'live' }
+export type Merchant = {
+  accountId: string
+  userId?: string
+  mode?: 'test' | 'live'
+  /** Dashboard role ids Stripe signs for the user; default `['admin']` (may do everything). */
+  roles?: string[]
+}
 
+/** What Stripe does for fetchStripeSignature(extra): sign `{...extra, user_id, account_id}`. */
+export function stripeSignatureFor(
+  extra: Record<string, unknown>,
+  user: { userId: string; accountId: string },
+  secret = testAppSecret,
+  timestamp?: number
+): string {
+  const payload = JSON.stringify({ ...extra, user_id: user.userId, account_id: user.accountId })
+  return Stripe.webhooks.generateTestHeaderString({ payload, secret, timestamp })
+}
+
+export function identityOf(merchant: Merchant): ExtensionIdentity {
+  return {
+    userId: merchant.userId ?? 'usr_agent_1',
+    accountId: merchant.accountId,
+    livemode: (merchant.mode ?? 'test') === 'live',
+    roles: (merchant.roles ?? ['admin']).map((id) => ({ id, name: id, type: 'builtIn' })),
+  }
+}
+
+/** Headers of a Stripe App request, signed as Stripe signs them (mode and roles included). */
 export function extensionHeaders(merchant: Merchant, secret = testAppSecret, timestamp?: number) {
-  const userId = merchant.userId ?? 'usr_agent_1'
-  const payload = JSON.stringify({ user_id: userId, account_id: merchant.accountId })
+  return signedHeaders(signedPayloadOf(identityOf(merchant)), secret, timestamp)
+}
+
+/** Headers carrying exactly `payload`, signed: for tests of old or tampered payloads. */
+export function signedHeaders(payload: string, secret = testAppSecret, timestamp?: number) {
   return {
     'stripe-signature': Stripe.webhooks.generateTestHeaderString({ payload, secret, timestamp }),
-    'x-holdfast-user-id': userId,
-    'x-holdfast-account-id': merchant.accountId,
-    'x-holdfast-mode': merchant.mode ?? 'test',
+    [SIGNED_PAYLOAD_HEADER]: Buffer.from(payload, 'utf8').toString('base64url'),
   }
 }
 

@@ -92,6 +92,7 @@ const accountTables: PgTable[] = [
   schema.actionRuns,
   schema.outboundEndpoints,
   schema.ingestKeys,
+  schema.rolePolicies,
 ]
 
 /** Purges every uninstalled account whose grace period is over (the hourly sweep). */

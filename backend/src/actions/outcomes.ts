@@ -98,6 +98,7 @@ function toActionRun(row: typeof actionRuns.$inferSelect): ActionRun {
     id: row.id,
     kind: row.kind,
     userId: row.userId,
+    userRoles: row.userRoles as string[],
     customerId: row.customerId,
     subscriptionId: row.subscriptionId,
     offerId: row.offerId,

@@ -116,6 +116,7 @@ export async function runAction(
     .values({
       ...scope,
       userId: caller.userId,
+      userRoles: caller.roles,
       clientKey: spec.clientKey,
       kind: spec.kind,
       customerId: facts.customerId,

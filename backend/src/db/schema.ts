@@ -81,6 +81,24 @@ export const oauthStates = pgTable('oauth_states', {
   createdAt: createdAt(),
 })
 
+/**
+ * An administrator's override of what one Dashboard role may do in this installation
+ * (shared/src/roles/policy.ts holds the defaults). No row: the default applies.
+ */
+export const rolePolicies = pgTable(
+  'role_policies',
+  {
+    accountId: text('account_id').notNull(),
+    livemode: boolean('livemode').notNull(),
+    role: text('role').notNull(),
+    /** Permission names (shared/src/roles/policy.ts PERMISSIONS). */
+    permissions: jsonb('permissions').notNull(),
+    updatedBy: text('updated_by').notNull(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.livemode, t.role] })]
+)
+
 /** Per-account ingest keys for POST /v1/track (stored as a hash). */
 export const ingestKeys = pgTable(
   'ingest_keys',
@@ -539,6 +557,8 @@ export const actionRuns = pgTable(
     accountId: text('account_id').notNull(),
     livemode: boolean('livemode').notNull(),
     userId: text('user_id').notNull(),
+    /** The user's Dashboard roles as Stripe signed them when the action ran. */
+    userRoles: jsonb('user_roles').notNull().default([]),
     /** Idempotency key from the client: a double click applies once. */
     clientKey: text('client_key').notNull(),
     kind: text('kind').notNull(),

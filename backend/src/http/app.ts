@@ -6,6 +6,7 @@ import type { AppDeps, AppEnv } from './context'
 import { requestContext } from './middleware/request-context'
 import { cors } from 'hono/cors'
 import { extensionHeaders, verifyExtensionSignature } from './middleware/extension-auth'
+import { enforceRolePolicy } from './middleware/role-policy'
 import { accountRoutes } from './routes/account'
 import { actionRoutes } from './routes/actions'
 import { healthRoutes } from './routes/health'
@@ -16,6 +17,7 @@ import { webhookRoutes } from './routes/webhooks'
 import { customerRoutes } from './routes/customers'
 import { openApiRoutes } from './routes/openapi'
 import { outboundRoutes } from './routes/outbound'
+import { roleRoutes } from './routes/roles'
 import { segmentRoutes } from './routes/segments'
 import { stageRoutes } from './routes/stages'
 import { syncRoutes } from './routes/sync'
@@ -53,6 +55,7 @@ export function createApp(deps: AppDeps, wiring: AppWiring) {
     })
   )
   app.use('/api/*', verifyExtensionSignature(deps))
+  app.use('/api/*', enforceRolePolicy(deps))
   app.route('/api/v1', accountRoutes(deps))
   app.route('/api/v1', customerRoutes(deps))
   app.route('/api/v1', subscriptionRoutes(deps))
@@ -63,6 +66,7 @@ export function createApp(deps: AppDeps, wiring: AppWiring) {
   app.route('/api/v1', outboundRoutes(deps))
   app.route('/api/v1', actionRoutes(deps))
   app.route('/api/v1', offerRoutes(deps))
+  app.route('/api/v1', roleRoutes(deps))
 
   app.notFound((c) =>
     c.json(

@@ -26,6 +26,8 @@ export type Caller = {
   userId: string
   mode: Mode
   livemode: boolean
+  /** Dashboard role keys Stripe signed for this user (`admin`, `view_only`, …). */
+  roles: string[]
 }
 
 export type AppEnv = {

@@ -188,6 +188,8 @@ export const ActionRun = z.object({
   id: z.string(),
   kind: z.string(),
   userId: z.string(),
+  /** The Dashboard roles Stripe signed for the user when the action ran. */
+  userRoles: z.array(z.string()),
   customerId: z.string().nullable(),
   subscriptionId: z.string().nullable(),
   offerId: z.string().nullable(),

@@ -1,5 +1,6 @@
 // GET /api/v1/account and disconnect (backend/src/http/routes/account.ts). The backend's API-key
 // routes serve operators; this OAuth app asks for no pasted key.
+import type { Permission } from '@holdfast/shared/roles/policy'
 import type { ApiClient } from './client'
 
 export type AccountStatus =
@@ -12,6 +13,14 @@ export type Account = {
   /** How Holdfast reaches Stripe for this account: `oauth` or `api_key` (null if never connected). */
   connection: string | null
   installedAt: string | null
+  /** The caller's Dashboard roles as Stripe signed them, and what the role policy lets them do. */
+  roles: string[]
+  permissions: Permission[]
+}
+
+/** Whether the signed-in user may run this (the backend refuses with 403 anyway). */
+export function can(account: Account, permission: Permission): boolean {
+  return account.permissions.includes(permission)
 }
 
 export const accountApi = {

@@ -1,7 +1,7 @@
 // The API client against the real backend: signed requests pass, a bad signature or a failing
 // signer becomes a message a person can act on, and answers are parsed with the shared schemas.
 import { afterEach, beforeEach, expect, test } from 'vitest'
-import Stripe from 'stripe'
+import { stripeSignatureFor } from '../../../test/support/signing'
 import { CustomerProfile } from '@holdfast/shared/api/customers'
 import { startHarness, type Harness } from '../../../test/support/harness'
 import { appClientFor, TEST_API_BASE } from '../../../test/stripe-app/app-backend'
@@ -28,14 +28,15 @@ test('a signature made with another secret is refused with the backend message',
   const m = await h.installMerchant()
   const client = createApiClient(
     TEST_API_BASE,
-    { userId: 'usr_1', accountId: m.accountId, mode: 'test' },
+    { userId: 'usr_1', accountId: m.accountId, mode: 'test', roles: [] },
     {
-      sign: async () =>
-        Stripe.webhooks.generateTestHeaderString({
-          payload: JSON.stringify({ user_id: 'usr_1', account_id: m.accountId }),
-          secret: 'absec_not_ours',
-          timestamp: Math.floor(h.deps.now().getTime() / 1000),
-        }),
+      sign: async (extra) =>
+        stripeSignatureFor(
+          extra,
+          { userId: 'usr_1', accountId: m.accountId },
+          'absec_not_ours',
+          Math.floor(h.deps.now().getTime() / 1000)
+        ),
       fetch: viaApp(h),
     }
   )
@@ -49,7 +50,7 @@ test('a signer that fails never sends the request', async () => {
   let sent = 0
   const client = createApiClient(
     TEST_API_BASE,
-    { userId: 'usr_1', accountId: 'acct_1', mode: 'test' },
+    { userId: 'usr_1', accountId: 'acct_1', mode: 'test', roles: [] },
     {
       sign: async () => {
         throw new Error('host not ready')

@@ -1,12 +1,21 @@
 // The only place the Stripe App talks to the backend: every request carries a fresh signature
-// from Stripe over {user_id, account_id}, which the backend verifies with the app's secret.
+// from Stripe over {livemode, stripe_roles, user_id, account_id} and that signed payload itself;
+// the backend verifies it with the app's secret and takes account, mode and roles only from it.
 // @see https://docs.stripe.com/stripe-apps/build-backend
 import { fetchStripeSignature } from '@stripe/ui-extension-sdk/utils'
+import {
+  SIGNED_PAYLOAD_HEADER,
+  signatureExtra,
+  signedPayloadOf,
+  type DashboardRole,
+} from '@holdfast/shared/api/extension-signature'
 
 export type ApiCaller = {
   userId: string
   accountId: string
   mode: 'test' | 'live'
+  /** The user's Dashboard roles (`userContext.roles`); Stripe signs only roles the user holds. */
+  roles: readonly DashboardRole[]
 }
 
 /** Anything with a zod-style `parse` (the shared/api schemas). */
@@ -39,8 +48,8 @@ export type ApiClient = {
 }
 
 export type ApiClientOptions = {
-  /** Returns a fresh `t=…,v1=…` signature; defaults to the SDK's fetchStripeSignature. */
-  sign?: () => Promise<string>
+  /** Returns a fresh `t=…,v1=…` signature over `extra`; defaults to fetchStripeSignature. */
+  sign?: (extra: ReturnType<typeof signatureExtra>) => Promise<string>
   /** Defaults to the global fetch (the Dashboard allows only connect-src URLs). */
   fetch?: (url: string, init: RequestInit) => Promise<Response>
 }
@@ -50,8 +59,15 @@ export function createApiClient(
   caller: ApiCaller,
   options: ApiClientOptions = {}
 ): ApiClient {
-  const sign = options.sign ?? (() => fetchStripeSignature())
+  const sign = options.sign ?? ((extra) => fetchStripeSignature(extra))
   const doFetch = options.fetch ?? ((url, init) => fetch(url, init))
+  const identity = {
+    userId: caller.userId,
+    accountId: caller.accountId,
+    livemode: caller.mode === 'live',
+    roles: caller.roles,
+  }
+  const signedPayload = base64url(signedPayloadOf(identity))
 
   async function request<T>(
     method: string,
@@ -62,7 +78,7 @@ export function createApiClient(
   ): Promise<T> {
     let signature: string
     try {
-      signature = await sign()
+      signature = await sign(signatureExtra(identity))
     } catch {
       throw new ApiError(
         0,
@@ -73,9 +89,7 @@ export function createApiClient(
     }
     const headers: Record<string, string> = {
       'Stripe-Signature': signature,
-      'x-holdfast-user-id': caller.userId,
-      'x-holdfast-account-id': caller.accountId,
-      'x-holdfast-mode': caller.mode,
+      [SIGNED_PAYLOAD_HEADER]: signedPayload,
     }
     if (body !== undefined) headers['Content-Type'] = 'application/json'
     if (idempotencyKey) headers['Idempotency-Key'] = idempotencyKey
@@ -121,6 +135,13 @@ export function createApiClient(
     put: (path, body, opts) => request('PUT', path, body, opts?.schema),
     delete: (path, opts) => request('DELETE', path, undefined, opts?.schema),
   }
+}
+
+/** UTF-8 bytes as unpadded base64url: header-safe even for non-ASCII custom role names. */
+function base64url(text: string): string {
+  let binary = ''
+  for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte)
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
 }
 
 /** A person-readable message for any failure (ApiError, zod parse error, anything else). */

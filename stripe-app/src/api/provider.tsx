@@ -16,6 +16,7 @@ export function callerOf(context: ExtensionContextValue): ApiCaller {
     userId: context.userContext.id ?? '',
     accountId: context.userContext.account.id,
     mode: context.environment.mode,
+    roles: context.userContext.roles ?? [],
   }
 }
 
@@ -29,9 +30,14 @@ export function apiBaseOf(context: ExtensionContextValue): string {
 export function useApi(context: ExtensionContextValue): ApiClient {
   const injected = useContext(ApiContext)
   const base = apiBaseOf(context)
-  const { userId, accountId, mode } = callerOf(context)
+  const caller = callerOf(context)
+  const { userId, accountId, mode } = caller
+  // Roles change only with the signed-in user; compare them by value, not by array identity.
+  const rolesKey = JSON.stringify(caller.roles)
   return useMemo(
-    () => injected ?? createApiClient(base, { userId, accountId, mode }),
-    [injected, base, userId, accountId, mode]
+    () =>
+      injected ??
+      createApiClient(base, { userId, accountId, mode, roles: JSON.parse(rolesKey) as [] }),
+    [injected, base, userId, accountId, mode, rolesKey]
   )
 }

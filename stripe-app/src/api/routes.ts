@@ -21,4 +21,6 @@ export const routes = {
   ingestKey: '/api/v1/settings/ingest-key',
   webhooks: '/api/v1/outbound/endpoints',
   webhook: (id: string) => `/api/v1/outbound/endpoints/${enc(id)}`,
+  roles: '/api/v1/settings/roles',
+  role: (role: string) => `/api/v1/settings/roles/${enc(role)}`,
 }

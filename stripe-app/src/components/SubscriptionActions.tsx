@@ -6,17 +6,30 @@ import type { ActionTarget } from './ActionFocusView'
 
 export function SubscriptionActions({
   actions,
+  permissions,
   onOpen,
 }: {
   actions: AvailableAction[]
+  /** What the user's Dashboard roles allow: other actions are not offered. */
+  permissions: readonly string[]
   onOpen: (target: ActionTarget) => void
 }) {
   const bySubscription = new Map<string, AvailableAction[]>()
+  const mayRunSome = actions.some((a) => permissions.includes(a.kind))
   for (const action of actions) {
     if (!action.subscriptionId || !specFor(action.kind)) continue
+    if (!permissions.includes(action.kind)) continue
     const list = bySubscription.get(action.subscriptionId) ?? []
     list.push(action)
     bySubscription.set(action.subscriptionId, list)
+  }
+  if (actions.length > 0 && !mayRunSome) {
+    return (
+      <Inline css={{ font: 'caption', color: 'secondary' }}>
+        Your Dashboard role can view this customer but not run retention actions. An administrator
+        can allow it in Holdfast settings.
+      </Inline>
+    )
   }
   if (bySubscription.size === 0) {
     return (

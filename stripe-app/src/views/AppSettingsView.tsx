@@ -1,7 +1,7 @@
 // The app's settings page: connection, sync, offers, custom segments, stages, identity and
 // ingest keys, downstream webhooks. One save pattern: each block saves with its own labelled
 // button (no page-level Save that could skip a filled-in block); deletions confirm in a banner.
-import { Box, SettingsView } from '@stripe/ui-extension-sdk/ui'
+import { Banner, Box, SettingsView } from '@stripe/ui-extension-sdk/ui'
 import type { ExtensionContextValue } from '@stripe/ui-extension-sdk/context'
 import { useSettings } from '../hooks/use-settings'
 import { Loading, PanelStatus, TestModeNotice } from '../components/PanelStatus'
@@ -12,7 +12,8 @@ import { SegmentBuilder } from '../components/settings/SegmentBuilder'
 import { StageAndIdentityFields } from '../components/settings/StageAndIdentityFields'
 import { SyncSection } from '../components/settings/SyncSection'
 import { WebhooksSection } from '../components/settings/WebhooksSection'
-import { isConnected } from '../api/account'
+import { RolesSection } from '../components/settings/RolesSection'
+import { can, isConnected } from '../api/account'
 
 const AppSettingsView = (context: ExtensionContextValue) => {
   const { api, account } = useSettings(context)
@@ -41,7 +42,14 @@ const AppSettingsView = (context: ExtensionContextValue) => {
               context={context}
               onChanged={account.reload}
             />
-            {isConnected(account.data) && (
+            {isConnected(account.data) && !can(account.data, 'manage_settings') && (
+              <Banner
+                type="default"
+                title="Settings are read only for your role"
+                description="Your Dashboard role cannot change Holdfast settings. Ask an administrator."
+              />
+            )}
+            {isConnected(account.data) && can(account.data, 'manage_settings') && (
               <>
                 <SyncSection api={api} />
                 <OffersSection api={api} />
@@ -50,6 +58,9 @@ const AppSettingsView = (context: ExtensionContextValue) => {
                 <IngestKeySection api={api} />
                 <WebhooksSection api={api} />
               </>
+            )}
+            {isConnected(account.data) && can(account.data, 'manage_roles') && (
+              <RolesSection api={api} />
             )}
           </>
         )}

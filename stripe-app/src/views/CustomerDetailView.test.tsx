@@ -106,6 +106,24 @@ test('a paying customer: stage, MRR, renewal, explained segments, grouped traits
   expect(wrapper.find(ContextView)!.props.banner).toBeTruthy() // test-mode notice
 })
 
+test('the drawer offers only what the Dashboard role may run', async () => {
+  const { m, customer } = await arrange(h)
+  const labels = ['Pause collection', 'Apply discount', 'Change plan', 'Cancel subscription']
+
+  const viewer = renderCustomer(m, customer.id, appClientFor(h, { ...m, roles: ['view_only'] }))
+  await settle(viewer.update, () => loaded(viewer.wrapper), 'the profile as View only')
+  for (const label of labels) expect(findButton(viewer.wrapper, Button, label), label).toBeNull()
+  expect(viewer.wrapper).toContainText('Your Dashboard role can view this customer')
+
+  const agent = renderCustomer(
+    m,
+    customer.id,
+    appClientFor(h, { ...m, roles: ['support_specialist'] })
+  )
+  await settle(agent.update, () => loaded(agent.wrapper), 'the profile as Support specialist')
+  for (const label of labels) expect(findButton(agent.wrapper, Button, label), label).not.toBeNull()
+})
+
 test('pause collection: open, fill, confirm with a pending state, toast, refreshed traits', async () => {
   const { m, customer, sub } = await arrange(h)
   // Holds the action request until the test has seen the pending state.

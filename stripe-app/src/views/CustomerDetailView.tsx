@@ -60,7 +60,11 @@ const CustomerDetailView = (context: ExtensionContextValue) => {
           <Divider />
           <Box css={{ stack: 'y', gap: 'small' }}>
             <Inline css={{ font: 'heading' }}>Actions</Inline>
-            <SubscriptionActions actions={state.data.actions} onOpen={openAction} />
+            <SubscriptionActions
+              actions={state.data.actions}
+              permissions={state.account.permissions}
+              onOpen={openAction}
+            />
           </Box>
           <Divider />
           <Box css={{ stack: 'y', gap: 'small' }}>

@@ -5,11 +5,10 @@ import type { ComponentType } from 'react'
 import { Banner, ContextView, Spinner } from '@stripe/ui-extension-sdk/ui'
 import type { ExtensionContextValue } from '@stripe/ui-extension-sdk/context'
 import { and, eq } from 'drizzle-orm'
-import Stripe from 'stripe'
 import { afterEach, beforeEach, expect, test } from 'vitest'
 import { accounts } from '../../../backend/src/db/schema'
 import { startHarness, type Harness } from '../../../test/support/harness'
-import { extensionHeaders } from '../../../test/support/signing'
+import { extensionHeaders, stripeSignatureFor } from '../../../test/support/signing'
 import {
   appClientFor,
   buttonsIn,
@@ -92,14 +91,15 @@ test.each(VIEWS)(
     let down = true
     const flaky = createApiClient(
       TEST_API_BASE,
-      { userId: 'usr_agent_1', accountId: m.accountId, mode: 'test' },
+      { userId: 'usr_agent_1', accountId: m.accountId, mode: 'test', roles: [] },
       {
-        sign: async () =>
-          Stripe.webhooks.generateTestHeaderString({
-            payload: JSON.stringify({ user_id: 'usr_agent_1', account_id: m.accountId }),
-            secret: h.config.stripe.appSecrets[0]!,
-            timestamp: Math.floor(h.deps.now().getTime() / 1000),
-          }),
+        sign: async (extra) =>
+          stripeSignatureFor(
+            extra,
+            { userId: 'usr_agent_1', accountId: m.accountId },
+            h.config.stripe.appSecrets[0]!,
+            Math.floor(h.deps.now().getTime() / 1000)
+          ),
         fetch: async (url, init) => {
           if (down) throw new TypeError('fetch failed')
           return h.app.request(new URL(url).pathname + new URL(url).search, init)
@@ -124,7 +124,7 @@ test.each(VIEWS)(
     // Refused: a signature Stripe did not make → the backend's reason, with Retry.
     const forged = createApiClient(
       TEST_API_BASE,
-      { userId: 'usr_agent_1', accountId: m.accountId, mode: 'test' },
+      { userId: 'usr_agent_1', accountId: m.accountId, mode: 'test', roles: [] },
       {
         sign: async () => 't=1,v1=forged',
         fetch: async (url, init) => h.app.request(new URL(url).pathname, init),

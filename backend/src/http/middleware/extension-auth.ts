@@ -1,18 +1,26 @@
-// Authenticates the Stripe App: the UI gets a signature over {user_id, account_id} from Stripe
-// (fetchStripeSignature) and we verify it with the app's signing secret. Account and user come
-// only from that verified payload, never from anything else the client says.
+// Authenticates the Stripe App: the UI asks Stripe (fetchStripeSignature) to sign
+// {livemode, stripe_roles, user_id, account_id} and sends that exact payload with the signature;
+// we verify it with the app's signing secret. Account, user, mode and roles come only from the
+// verified payload, never from anything else the client says: an unsigned mode header once let a
+// test-mode signature act on live data. A signature without `livemode` (an app version from
+// before mode was signed) is refused rather than read as test mode, so a live Dashboard never
+// silently shows test data.
 // @see https://docs.stripe.com/stripe-apps/build-backend
 import type { MiddlewareHandler } from 'hono'
+import {
+  roleKeysOf,
+  SignedPayload,
+  SIGNED_PAYLOAD_HEADER,
+} from '@holdfast/shared/api/extension-signature'
 import { AppError } from '../../errors'
 import { addLogContext } from '../../log'
 import { verifyStripeSignature } from '../../stripe/signatures'
 import type { AppDeps, AppEnv } from '../context'
 
-export const extensionHeaders = {
-  userId: 'x-holdfast-user-id',
-  accountId: 'x-holdfast-account-id',
-  mode: 'x-holdfast-mode',
-} as const
+export const extensionHeaders = { signedPayload: SIGNED_PAYLOAD_HEADER } as const
+
+/** Base64url (or base64) of the signed JSON; at most this long, far above any real role list. */
+const MAX_SIGNED_PAYLOAD_CHARS = 16_384
 
 export function verifyExtensionSignature(deps: AppDeps): MiddlewareHandler<AppEnv> {
   const limiter = createAccountRateLimiter(deps.config.apiRateLimitPerMinute, () =>
@@ -25,17 +33,17 @@ export function verifyExtensionSignature(deps: AppDeps): MiddlewareHandler<AppEn
         'The Holdfast backend has no STRIPE_APP_SECRET configured, so it cannot verify the app.'
       )
     }
-    const userId = c.req.header(extensionHeaders.userId)
-    const accountId = c.req.header(extensionHeaders.accountId)
+    const encoded = c.req.header(SIGNED_PAYLOAD_HEADER)
     const signature = c.req.header('stripe-signature')
-    if (!userId || !accountId || !signature) {
+    if (!encoded || !signature) {
       throw new AppError(
         'unauthorized',
-        'This request is not signed by the Stripe App (missing signature, user or account).'
+        `This request is not signed by the Stripe App (missing Stripe-Signature or ${SIGNED_PAYLOAD_HEADER}). Reload the page to get the current app.`
       )
     }
-    // Names and order matter: Stripe signs exactly {"user_id":…,"account_id":…}.
-    const payload = JSON.stringify({ user_id: userId, account_id: accountId })
+    if (encoded.length > MAX_SIGNED_PAYLOAD_CHARS)
+      throw new AppError('unauthorized', `${SIGNED_PAYLOAD_HEADER} is too long.`)
+    const payload = Buffer.from(encoded, 'base64url').toString('utf8')
     const check = verifyStripeSignature(
       payload,
       signature,
@@ -47,11 +55,9 @@ export function verifyExtensionSignature(deps: AppDeps): MiddlewareHandler<AppEn
         'unauthorized',
         `The Stripe App signature was rejected: ${check.reason}. Reload the page.`
       )
+    const claims = parseSignedPayload(payload)
 
-    const mode = c.req.header(extensionHeaders.mode)
-    if (mode !== 'test' && mode !== 'live') {
-      throw new AppError('bad_request', `${extensionHeaders.mode} must be "test" or "live".`)
-    }
+    const accountId = claims.account_id
     const wait = limiter(accountId)
     if (wait > 0) {
       c.header('retry-after', String(Math.ceil(wait / 1000)))
@@ -60,10 +66,36 @@ export function verifyExtensionSignature(deps: AppDeps): MiddlewareHandler<AppEn
         `Too many requests for ${accountId}; try again in ${Math.ceil(wait / 1000)} s.`
       )
     }
-    c.set('caller', { accountId, userId, mode, livemode: mode === 'live' })
+    c.set('caller', {
+      accountId,
+      userId: claims.user_id,
+      mode: claims.livemode ? 'live' : 'test',
+      livemode: claims.livemode,
+      roles: roleKeysOf(claims.stripe_roles),
+    })
     addLogContext({ accountId })
     await next()
   }
+}
+
+function parseSignedPayload(payload: string) {
+  let json: unknown
+  try {
+    json = JSON.parse(payload)
+  } catch {
+    throw new AppError('unauthorized', 'The signed payload is not JSON. Reload the page.')
+  }
+  const parsed = SignedPayload.safeParse(json)
+  if (!parsed.success) {
+    const missingMode = parsed.error.issues.some((i) => i.path[0] === 'livemode')
+    throw new AppError(
+      'unauthorized',
+      missingMode
+        ? 'This signature does not include the mode (livemode), so Holdfast cannot tell test from live data. Reload the page to get the current app.'
+        : `The signed payload is malformed: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}.`
+    )
+  }
+  return parsed.data
 }
 
 /** Token bucket per account (per process): returns 0 to go ahead, or ms until a token is free. */

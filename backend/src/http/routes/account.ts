@@ -4,6 +4,7 @@ import { Hono } from 'hono'
 import { z } from 'zod'
 import { saveApiKey } from '../../accounts/credentials'
 import { checkApiKey } from '../../accounts/api-key-check'
+import { permissionsOfCaller } from '../../accounts/roles'
 import { uninstallAccount } from '../../accounts/uninstall'
 import { accounts } from '../../db/schema'
 import { AppError } from '../../errors'
@@ -31,6 +32,8 @@ export function accountRoutes(deps: AppDeps) {
         status: account?.status ?? 'not_connected',
         connection: account?.connection ?? null,
         installedAt: account?.installedAt ?? null,
+        roles: caller.roles,
+        permissions: await permissionsOfCaller(deps.db, caller),
       })
     })
     .post('/account/api-key/check', async (c) => {

@@ -63,6 +63,7 @@ import {
   SyncRunDetail,
   SyncStarted,
 } from '@holdfast/shared/api/sync'
+import { RoleOverrideRequest, RolePolicyAnswer } from '@holdfast/shared/roles/policy'
 import { RuleNode } from '@holdfast/shared/segments/rule'
 import type { AppDeps, AppEnv } from '../context'
 
@@ -407,6 +408,28 @@ const ops: Record<string, Record<string, Op>> = {
       tag: 'Activity',
       body: IdentitySetting,
       response: IdentitySetting,
+    },
+  },
+  '/api/v1/settings/roles': {
+    get: {
+      summary: 'What each Dashboard role may do here, and what you may',
+      tag: 'Account',
+      response: RolePolicyAnswer,
+    },
+  },
+  '/api/v1/settings/roles/{role}': {
+    put: {
+      summary: 'Override what a role may do (administrators only)',
+      tag: 'Account',
+      params: ['role'],
+      body: RoleOverrideRequest,
+      response: RolePolicyAnswer,
+    },
+    delete: {
+      summary: "Back to the role's default (administrators only)",
+      tag: 'Account',
+      params: ['role'],
+      response: RolePolicyAnswer,
     },
   },
   '/api/v1/outbound/endpoints': {

@@ -13,7 +13,7 @@ import {
 } from '@stripe/ui-extension-sdk/ui'
 import { toast } from '../../host'
 import type { ExtensionContextValue } from '@stripe/ui-extension-sdk/context'
-import { accountApi, type Account } from '../../api/account'
+import { accountApi, can, type Account } from '../../api/account'
 import { useSingleFlight } from '../../hooks/use-single-flight'
 import { ConfirmBanner } from '../ConfirmBanner'
 import { describeError, type ApiClient } from '../../api/client'
@@ -86,7 +86,9 @@ export function ConnectionSection({
           </Button>
         </Box>
       )}
-      {connected && <Disconnect api={api} account={account} onDone={onChanged} />}
+      {connected && can(account, 'disconnect') && (
+        <Disconnect api={api} account={account} onDone={onChanged} />
+      )}
     </Section>
   )
 }
