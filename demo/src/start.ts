@@ -10,6 +10,7 @@ import Stripe from 'stripe'
 import { loadConfig, ConfigError } from '../../backend/src/config'
 import { rowsOf } from '../../backend/src/db/client'
 import { createLogger } from '../../backend/src/log'
+import { createOperatorLoginCode } from '../../backend/src/operator/session'
 import { startService, StartupError } from '../../backend/src/service'
 import { Emulator } from '@holdfast/stripe-emulator'
 import { formatMoney } from '@holdfast/shared/money'
@@ -39,6 +40,8 @@ async function runDemo() {
   const seeded = emulator.seed(merchant.id, 'test', { customers, seed: 7 })
 
   const appSecret = 'absec_demo_' + randomBytes(8).toString('hex')
+  // The operator page always needs a token; the demo makes one and prints a one-time sign-in link.
+  const operatorToken = env.OPERATOR_TOKEN || randomBytes(24).toString('base64url')
   // Stripe must reach our webhook endpoint, so the demo needs to know its port before starting.
   const port =
     env.PORT && env.PORT !== '0' ? Number(env.PORT) : env.PORT === '0' ? await freePort() : 8787
@@ -53,6 +56,7 @@ async function runDemo() {
       STRIPE_CLIENT_ID_TEST: emulator.oauthApp.clientIds.test,
       STRIPE_CLIENT_ID_LIVE: emulator.oauthApp.clientIds.live,
       STRIPE_APP_SECRET: env.STRIPE_APP_SECRET ?? appSecret,
+      OPERATOR_TOKEN: operatorToken,
     })
   } catch (err) {
     if (err instanceof ConfigError) fail(err.message)
@@ -67,8 +71,9 @@ async function runDemo() {
       fail(err instanceof StartupError || err instanceof Error ? err.message : String(err))
   )
   const publicUrl = service.url
+  const signInLink = `${publicUrl}/login/${createOperatorLoginCode(operatorToken, new Date())}`
   process.stdout.write(
-    `Holdfast demo\n  service   ${publicUrl}  (operator page: ${publicUrl}/)\n  emulator  ${emulatorServer.url}\n`
+    `Holdfast demo\n  service   ${publicUrl}\n  operator  ${signInLink}  (one-time sign-in link, 10 min${env.OPERATOR_TOKEN ? '' : `; later: ${publicUrl}/login with token ${operatorToken}`})\n  emulator  ${emulatorServer.url}\n`
   )
   process.stdout.write(
     `  merchant  ${merchant.id} "Demo Coffee Club": ${seeded.customers} customers, ${seeded.subscriptions} subscriptions, ${seeded.invoices} invoices\n`

@@ -1,41 +1,97 @@
 // GET / — the operator page (plain HTML), and GET /operator.json with the same data.
-// Open on a loopback-only service; anywhere else it needs OPERATOR_TOKEN (Bearer, or ?token=).
-import { timingSafeEqual } from 'node:crypto'
+// Off unless OPERATOR_TOKEN is set, whatever HOST is: a reverse proxy on the same host makes a
+// loopback-only service public. Sign-in: Authorization: Bearer, or the cookie POST /login or a
+// one-time /login/<code> link sets. Never ?token=: URLs land in logs, history and Referer headers.
 import { Hono, type Context } from 'hono'
+import { getCookie, setCookie } from 'hono/cookie'
 import { AppError } from '../../errors'
 import { loadOperatorOverview, type OperatorOverview } from '../../operator/overview'
+import {
+  OPERATOR_COOKIE,
+  OPERATOR_COOKIE_MAX_AGE_S,
+  operatorCookieValue,
+  readOperatorLoginCode,
+  sameSecret,
+} from '../../operator/session'
 import type { AppDeps, AppEnv } from '../context'
 
 export function operatorRoutes(deps: AppDeps) {
-  const guard = (c: Context<AppEnv>) => {
+  const tokenOrOff = () => {
     const token = deps.config.operatorToken
-    if (!token) {
-      if (['127.0.0.1', 'localhost', '::1'].includes(deps.config.host)) return
+    if (!token)
       throw new AppError('forbidden', 'The operator page is off: set OPERATOR_TOKEN to turn it on.')
-    }
-    const given =
-      c.req.header('authorization')?.replace(/^Bearer\s+/i, '') ?? c.req.query('token') ?? ''
-    const a = Buffer.from(given)
-    const b = Buffer.from(token)
-    if (a.length !== b.length || !timingSafeEqual(a, b)) {
-      throw new AppError(
-        'unauthorized',
-        'The operator page needs OPERATOR_TOKEN (Authorization: Bearer … or ?token=…).'
-      )
-    }
+    return token
   }
+  const signedIn = (c: Context<AppEnv>) => {
+    const token = tokenOrOff()
+    const bearer = c.req.header('authorization')?.match(/^Bearer\s+(\S+)$/i)?.[1]
+    if (bearer !== undefined) return sameSecret(bearer, token)
+    const cookie = getCookie(c, OPERATOR_COOKIE)
+    return cookie !== undefined && sameSecret(cookie, operatorCookieValue(token))
+  }
+  const signIn = (c: Context<AppEnv>, token: string) => {
+    setCookie(c, OPERATOR_COOKIE, operatorCookieValue(token), {
+      httpOnly: true,
+      sameSite: 'Strict',
+      secure: deps.config.publicUrl.startsWith('https:'),
+      path: '/',
+      maxAge: OPERATOR_COOKIE_MAX_AGE_S,
+    })
+    return c.redirect('/', 303)
+  }
+  // One-time codes already used, until they expire (per process; the demo runs one).
+  const usedCodes = new Map<string, number>()
+
   return new Hono<AppEnv>()
     .get('/', async (c) => {
-      guard(c)
+      if (!signedIn(c)) return c.html(renderSignIn(), 401)
       return c.html(renderOperatorPage(await loadOperatorOverview(deps)))
     })
     .get('/operator.json', async (c) => {
-      guard(c)
+      if (!signedIn(c)) {
+        throw new AppError(
+          'unauthorized',
+          'The operator page needs OPERATOR_TOKEN: send Authorization: Bearer …, or sign in at /login.'
+        )
+      }
       return c.json(await loadOperatorOverview(deps))
+    })
+    .get('/login', (c) => {
+      tokenOrOff()
+      return c.html(renderSignIn())
+    })
+    .post('/login', async (c) => {
+      const token = tokenOrOff()
+      const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>)
+      const given = typeof form.token === 'string' ? form.token : ''
+      if (!sameSecret(given, token)) return c.html(renderSignIn('That is not OPERATOR_TOKEN.'), 401)
+      return signIn(c, token)
+    })
+    .get('/login/:code', (c) => {
+      const token = tokenOrOff()
+      const now = deps.now()
+      for (const [nonce, expiresAt] of usedCodes)
+        if (expiresAt <= now.getTime()) usedCodes.delete(nonce)
+      const code = readOperatorLoginCode(token, c.req.param('code'), now)
+      if (!code || usedCodes.has(code.nonce)) {
+        return c.html(renderSignIn('This sign-in link has expired or was already used.'), 401)
+      }
+      usedCodes.set(code.nonce, code.expiresAt)
+      return signIn(c, token)
     })
 }
 
 const esc = (v: unknown) => String(v ?? '').replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`)
+
+function renderSignIn(problem?: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Holdfast operator: sign in</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>body{font:16px/1.5 system-ui,sans-serif;max-width:30rem;margin:4rem auto;padding:0 1rem;color:#1a1f36}input{font:inherit;width:100%;margin:.5rem 0}</style>
+</head><body><h1>Holdfast operator</h1>${problem ? `<p role="alert">${esc(problem)}</p>` : ''}
+<form method="post" action="/login"><label for="token">OPERATOR_TOKEN</label>
+<input id="token" name="token" type="password" autocomplete="current-password" required autofocus>
+<button type="submit">Sign in</button></form></body></html>`
+}
 
 function renderOperatorPage(o: OperatorOverview): string {
   const accountRows = o.accounts
