@@ -7,6 +7,7 @@ import { requestContext } from './middleware/request-context'
 import { cors } from 'hono/cors'
 import { extensionHeaders, verifyExtensionSignature } from './middleware/extension-auth'
 import { enforceRolePolicy } from './middleware/role-policy'
+import { securityHeaders } from './middleware/security-headers'
 import { accountRoutes } from './routes/account'
 import { actionRoutes } from './routes/actions'
 import { healthRoutes } from './routes/health'
@@ -32,6 +33,7 @@ export type AppWiring = {
 export function createApp(deps: AppDeps, wiring: AppWiring) {
   const app = new Hono<AppEnv>()
   app.use('*', requestContext(deps.log))
+  app.use('*', securityHeaders(deps.config.publicUrl))
   app.route('/', healthRoutes(deps))
   app.route('/', operatorRoutes(deps))
   app.route('/', oauthRoutes(deps))
