@@ -1,6 +1,7 @@
 // The one logger: JSON lines with the request id and account id of the current request.
 // Log ids and counts, never tokens, keys or whole payloads.
 import { AsyncLocalStorage } from 'node:async_hooks'
+import { DrizzleQueryError } from 'drizzle-orm'
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent'
 export type LogFields = Record<string, unknown>
@@ -52,6 +53,36 @@ export function createLogger(
 }
 
 function errorReplacer(_key: string, value: unknown) {
-  if (value instanceof Error) return { name: value.name, message: value.message }
+  if (value instanceof Error) return { name: value.name, message: errorMessage(value) }
   return value
 }
+
+/**
+ * An error as a log line or a stored failure may show it. drizzle's DrizzleQueryError message ends
+ * in `params: …`, the bound values (emails, names, whole payloads), and a database's own message can
+ * echo a value (`invalid input syntax for type json: "…"`): keep the statement's start and the reason.
+ */
+export function errorMessage(err: unknown): string {
+  if (!isErrorLike(err)) return String(err)
+  if (isFailedQuery(err)) {
+    const statement = err.query
+      .replace(/\s+/g, ' ')
+      .replace(/'[^']*'/g, "'…'")
+      .trim()
+    let cause: unknown = err.cause
+    while (isFailedQuery(cause)) cause = cause.cause // drizzle wraps again inside a transaction
+    return `Failed query (${statement.slice(0, 60)}…)${isErrorLike(cause) ? `: ${errorMessage(cause)}` : ''}`
+  }
+  const code = (err as { code?: unknown }).code
+  if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) {
+    return `${err.message.replace(/(:\s*|near\s+)"[^"]*"?/g, '$1"…"')} (SQLSTATE ${code})`
+  }
+  return err.message
+}
+
+// PGlite's DatabaseError is not always an `instanceof Error` here, so go by shape.
+const isErrorLike = (v: unknown): v is { message: string; cause?: unknown } =>
+  typeof v === 'object' && v !== null && typeof (v as { message?: unknown }).message === 'string'
+
+// PGlite's DatabaseError carries `query` and `params` too: only drizzle's wrapper is "a failed query".
+const isFailedQuery = (v: unknown): v is DrizzleQueryError => v instanceof DrizzleQueryError

@@ -69,6 +69,8 @@ export type HarnessOptions = {
   emulator?: EmulatorOptions | true
   /** Reach the database another way (e.g. through a TCP proxy the test can cut). */
   wrapTarget?: (target: DatabaseTarget) => DatabaseTarget
+  /** Collect every log line (debug and up) here instead of printing them. */
+  logLines?: string[]
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -102,7 +104,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     HOLDFAST_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     ...options.env,
   })
-  const log = createLogger(config.logLevel)
+  const logLines = options.logLines
+  const log = logLines
+    ? createLogger('debug', (line) => logLines.push(line))
+    : createLogger(config.logLevel)
   const queue = createQueue(database, log)
   await queue.start()
   // With the emulator, its clock is ours too, so tests can move time (token expiry, trials).

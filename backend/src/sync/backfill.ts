@@ -12,7 +12,7 @@ import { currentApiKey, type CredentialDeps } from '../accounts/credentials'
 import type { Config } from '../config'
 import { rowsOf, type Db } from '../db/client'
 import { accounts, syncCursors, syncRuns, syncTasks } from '../db/schema'
-import type { Logger } from '../log'
+import { errorMessage, type Logger } from '../log'
 import type { Queue } from '../queue/queue'
 import {
   listSpecs,
@@ -359,7 +359,7 @@ export async function accountCreated(
   } catch (err) {
     deps.log.info('account created time unavailable; windows start at 0', {
       accountId: scope.accountId,
-      error: err instanceof Error ? err.message : String(err),
+      error: errorMessage(err),
     })
     return null
   }

@@ -3,7 +3,7 @@
 // The batch's timeline entries and customer refresh marks (traits/refresh-queue) are written
 // before the events are finished, so a crash in between re-applies the events and records them
 // again (apply-event resumes an event it had written).
-import type { Logger } from '../log'
+import { errorMessage, type Logger } from '../log'
 import { startPollingWorkers, type PollingWorkers } from '../queue/polling-workers'
 import {
   applyEvent,
@@ -48,7 +48,7 @@ export function startEventDrainer(
         applied.push({ id: event.id, outcome: result.outcome })
         if (result.changed) changed.push(result.changed)
       } catch (err) {
-        const error = err instanceof Error ? err.message : String(err)
+        const error = errorMessage(err)
         const giveUp = event.attempts >= MAX_ATTEMPTS
         deps.log.warn('event not applied', {
           eventId: event.id,

@@ -11,6 +11,7 @@
 import { and, eq, getTableName, sql } from 'drizzle-orm'
 import { rowsOf, type Db } from '../db/client'
 import { accounts, syncCursors, syncRuns } from '../db/schema'
+import { errorMessage } from '../log'
 import { storeEvents } from './event-store'
 import {
   accountCreated,
@@ -152,7 +153,7 @@ export async function runReconcile(
       eventsMissed: events.missed,
     })
   } catch (err) {
-    const reason = err instanceof Error ? err.message : String(err)
+    const reason = errorMessage(err)
     deps.log.warn('reconciliation failed', { runId, accountId: scope.accountId, error: reason })
     await deps.db
       .update(syncRuns)

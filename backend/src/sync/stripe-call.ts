@@ -4,6 +4,7 @@
 // Stripe says `Stripe-Should-Retry: false`. Our clients are made with maxNetworkRetries: 0 so every
 // attempt passes the limiter.
 import Stripe from 'stripe'
+import { errorMessage } from '../log'
 import type { RateLimiter } from './rate-limiter'
 import type { AccountScope } from './upsert-objects'
 
@@ -89,7 +90,7 @@ export function describeError(err: unknown): string {
       : ''
     return `Stripe: ${err.message}${status}`
   }
-  return err instanceof Error ? err.message : String(err)
+  return errorMessage(err)
 }
 
 function headersOf(err: unknown): Record<string, string | undefined> {
