@@ -128,7 +128,7 @@ const ops: Record<string, Record<string, Op>> = {
   '/healthz': { get: { summary: 'Liveness and database check', tag: 'Service', auth: 'none' } },
   '/': {
     get: {
-      summary: 'Operator page (HTML; OPERATOR_TOKEN beyond loopback)',
+      summary: 'Operator page (HTML; needs OPERATOR_TOKEN: Bearer header or sign-in cookie)',
       tag: 'Service',
       auth: 'none',
       contentType: 'text/html',
@@ -136,9 +136,32 @@ const ops: Record<string, Record<string, Op>> = {
   },
   '/operator.json': {
     get: {
-      summary: 'Operator overview as JSON (OPERATOR_TOKEN beyond loopback)',
+      summary: 'Operator overview as JSON (needs OPERATOR_TOKEN: Bearer header or sign-in cookie)',
       tag: 'Service',
       auth: 'none',
+    },
+  },
+  '/login': {
+    get: {
+      summary: 'Operator sign-in form (HTML)',
+      tag: 'Service',
+      auth: 'none',
+      contentType: 'text/html',
+    },
+    post: {
+      summary: 'Operator sign-in with OPERATOR_TOKEN (form field token); sets the session cookie',
+      tag: 'Service',
+      auth: 'none',
+      contentType: 'text/html',
+    },
+  },
+  '/login/{code}': {
+    get: {
+      summary: 'One-time operator sign-in link (printed by the demo); sets the session cookie',
+      tag: 'Service',
+      auth: 'none',
+      params: ['code'],
+      contentType: 'text/html',
     },
   },
   '/openapi.json': { get: { summary: 'This document', tag: 'Service', auth: 'none' } },
