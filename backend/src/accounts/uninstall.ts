@@ -2,7 +2,7 @@
 // tokens at once, stop the account's work, and delete its synced data after the grace period.
 import { and, eq, getTableName, inArray, lte, sql } from 'drizzle-orm'
 import type { PgTable } from 'drizzle-orm/pg-core'
-import type { Db } from '../db/client'
+import { sqlStateOf, type Db } from '../db/client'
 import * as schema from '../db/schema'
 import type { Logger } from '../log'
 import type { Queue } from '../queue/queue'
@@ -125,9 +125,7 @@ async function purgeWithRetry(
 }
 
 function isDeadlock(err: unknown): boolean {
-  for (let e = err as { code?: unknown; cause?: unknown } | undefined; e; e = e.cause as typeof e)
-    if (e.code === '40P01') return true
-  return false
+  return sqlStateOf(err) === '40P01'
 }
 
 /**

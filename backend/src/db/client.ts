@@ -134,6 +134,13 @@ async function pingWith(query: () => Promise<unknown>, timeoutMs: number): Promi
   }
 }
 
+/** The SQLSTATE of a database error, however deep drizzle and the driver wrapped it. */
+export function sqlStateOf(err: unknown): string | undefined {
+  for (let e = err as { code?: unknown; cause?: unknown } | undefined; e; e = e.cause as typeof e)
+    if (typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code)) return e.code
+  return undefined
+}
+
 /** Rows of a `db.execute(sql…)` result on either driver. */
 export function rowsOf<T = Record<string, unknown>>(result: unknown): T[] {
   if (Array.isArray(result)) return result as T[]

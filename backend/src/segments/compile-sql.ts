@@ -55,7 +55,7 @@ function compileCondition(condition: RuleCondition, traits: SQLWrapper, now: Dat
   return sql`coalesce(${compilePositive(condition, json, text, now)}, false)`
 }
 
-function jsonValue(value: ScalarValue): SQL {
+function jsonValue(value: ScalarValue | ScalarValue[]): SQL {
   return sql`cast(cast(${JSON.stringify(value)} as text) as jsonb)`
 }
 
@@ -72,10 +72,10 @@ function compilePositive(condition: RuleCondition, json: SQL, text: SQL, now: Da
       return sql`(${json} = ${jsonValue(condition.value)})`
     case 'in':
       if (condition.value.length === 0) return sql`false`
-      return sql`(${sql.join(
-        condition.value.map((v) => sql`${json} = ${jsonValue(v)}`),
-        sql` or `
-      )})`
+      // The whole list is one jsonb-array parameter, not one per value: Postgres takes at most
+      // 65,535 parameters and drizzle builds nested SQL recursively. An uncorrelated IN is a
+      // hashed subplan (jsonb has a hash opclass), so each row costs one lookup, not a scan.
+      return sql`(${json} in (select jsonb_array_elements(${jsonValue(condition.value)})))`
     case 'contains': {
       const lowered = sql`translate(${text}, ${UPPER}, ${LOWER})`
       const needle = sql`translate(cast(${condition.value} as text), ${UPPER}, ${LOWER})`

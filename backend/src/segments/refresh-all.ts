@@ -3,6 +3,7 @@
 import { eq } from 'drizzle-orm'
 import type { Db } from '../db/client'
 import { accounts } from '../db/schema'
+import type { Logger } from '../log'
 import { emitOutboundEvents, type PendingOutbound } from '../outbound/emit'
 import type { Queue } from '../queue/queue'
 import type { TraitsScope } from '../traits/refresh-traits'
@@ -12,7 +13,7 @@ import {
   type MembershipRefresh,
 } from './refresh-memberships'
 
-export type RefreshAllDeps = { db: Db; queue: Queue; now: () => Date }
+export type RefreshAllDeps = { db: Db; queue: Queue; log: Logger; now: () => Date }
 
 /** Recomputes one segment in full and sends `segment.entered`/`segment.left` downstream. */
 export async function recomputeSegment(
@@ -36,22 +37,43 @@ export async function recomputeSegment(
   return change
 }
 
+/**
+ * Every segment of the scope. One that fails (a stored rule that no longer parses, a statement
+ * timeout) is logged and left out of the result; the others are still recomputed.
+ */
 export async function recomputeAllSegments(
   deps: RefreshAllDeps,
   scope: TraitsScope
 ): Promise<Record<string, MembershipRefresh>> {
   const out: Record<string, MembershipRefresh> = {}
   for (const segment of await loadSegments(deps.db, scope)) {
-    out[segment.id] = await recomputeSegment(deps, scope, segment)
+    try {
+      out[segment.id] = await recomputeSegment(deps, scope, segment)
+    } catch (err) {
+      deps.log.error('segment refresh failed; skipped', {
+        ...scope,
+        segmentId: segment.id,
+        err, // the logger keeps the reason, never the query's parameters (log.ts errorMessage)
+      })
+    }
   }
   return out
 }
 
-/** The scheduled sweep: every active installation. */
+/** The scheduled sweep: every active installation; one account's failure stops no other. */
 export async function recomputeActiveAccounts(deps: RefreshAllDeps): Promise<void> {
   const active = await deps.db
     .select({ accountId: accounts.accountId, livemode: accounts.livemode })
     .from(accounts)
     .where(eq(accounts.status, 'active'))
-  for (const scope of active) await recomputeAllSegments(deps, scope)
+  for (const scope of active) {
+    try {
+      await recomputeAllSegments(deps, scope)
+    } catch (err) {
+      deps.log.error('segment refresh of an account failed; skipped', {
+        ...scope,
+        err,
+      })
+    }
+  }
 }

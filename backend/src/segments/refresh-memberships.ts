@@ -11,6 +11,7 @@ import { rowsOf, type Db } from '../db/client'
 import { customerTraits, segmentMemberships, segmentTransitions, segments } from '../db/schema'
 import { AppError } from '../errors'
 import { compileRuleToSql } from './compile-sql'
+import { REFRESH_TIMEOUT_MS, withStatementTimeout } from './query-timeout'
 import type { TraitsScope } from './select-members'
 
 export type SegmentDeps = { db: Db; now: () => Date }
@@ -79,7 +80,7 @@ export async function refreshSegmentMemberships(
   // count in a single pass; the writes then touch only the changes. With the default 4 MB of
   // work_mem a million-member hash spills to disk in batches, so this query gets more.
   type Diff = { members: unknown; entered: string[] | null; left: string[] | null }
-  const [diff] = await db.transaction(async (tx) => {
+  const [diff] = await withStatementTimeout(db, REFRESH_TIMEOUT_MS, async (tx) => {
     await tx.execute(sql`set local work_mem = '256MB'`)
     return rowsOf<Diff>(
       await tx.execute(sql`

@@ -18,6 +18,13 @@ import type { TraitsScope } from '../traits/refresh-traits'
 import { recomputeSegment, type RefreshAllDeps } from './refresh-all'
 import { compileRuleToSql } from './compile-sql'
 import { loadSegments } from './refresh-memberships'
+import {
+  isStatementTimeout,
+  PREVIEW_TIMEOUT_MS,
+  REFRESH_TIMEOUT_MS,
+  rethrowTimeoutAsRuleTooSlow,
+  withStatementTimeout,
+} from './query-timeout'
 import { countSegmentMembers } from './select-members'
 
 type SegmentRowFull = typeof segments.$inferSelect
@@ -259,9 +266,9 @@ export async function previewSegment(
   now: Date
 ): Promise<SegmentPreview> {
   assertRuleFits(rule)
-  const [counted, sums] = await Promise.all([
-    countSegmentMembers(db, scope, rule, now),
-    db.execute(sql`
+  const [counted, sums] = await withStatementTimeout(db, PREVIEW_TIMEOUT_MS, async (tx) => {
+    const members = await countSegmentMembers(tx, scope, rule, now)
+    const totals = await tx.execute(sql`
       select substr(kv ->> 'key', 5) as currency, sum((kv ->> 'value')::numeric) as amount
       from customer_traits,
         jsonb_path_query(customer_traits.traits, '$.keyvalue() ? (@.key starts with "mrr." && @.value.type() == "number")') kv
@@ -269,8 +276,9 @@ export async function previewSegment(
         and customer_traits.livemode = ${scope.livemode}
         and ${compileRuleToSql(rule, now)}
       group by 1
-    `),
-  ])
+    `)
+    return [members, totals] as const
+  }).catch(rethrowTimeoutAsRuleTooSlow(PREVIEW_TIMEOUT_MS))
   const mrr = Object.fromEntries(
     rowsOf<{ currency: string; amount: unknown }>(sums).map((r) => [r.currency, Number(r.amount)])
   )
@@ -306,7 +314,11 @@ export async function createSegment(
       hidden: input.hidden ?? false,
     })
     .returning()
-  await recomputeSegment(deps, scope, row!)
+  await recomputeSegment(deps, scope, row!).catch(async (err: unknown) => {
+    // A rule too slow to compute is not kept: the sweep would time out on it every 15 minutes.
+    if (isStatementTimeout(err)) await deps.db.delete(segments).where(eq(segments.id, row!.id))
+    return rethrowTimeoutAsRuleTooSlow(REFRESH_TIMEOUT_MS)(err)
+  })
   return getSegmentSummary(deps.db, scope, row!.id)
 }
 
@@ -336,7 +348,18 @@ export async function updateSegment(
         eq(segments.livemode, scope.livemode)
       )
     )
-  if (ruleChanged) await recomputeSegment(deps, scope, { id, name: input.name ?? existing.name })
+  if (ruleChanged)
+    await recomputeSegment(deps, scope, { id, name: input.name ?? existing.name }).catch(
+      async (err: unknown) => {
+        // Too slow to compute: the previous rule stays, with the members it has.
+        if (isStatementTimeout(err))
+          await deps.db
+            .update(segments)
+            .set({ rule: existing.rule, version: existing.version })
+            .where(eq(segments.id, id))
+        return rethrowTimeoutAsRuleTooSlow(REFRESH_TIMEOUT_MS)(err)
+      }
+    )
   return getSegmentSummary(deps.db, scope, id)
 }
 

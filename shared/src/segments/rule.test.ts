@@ -1,5 +1,13 @@
 import { describe, expect, test } from 'vitest'
-import { SegmentRule, checkRule, measureRule, toUnixSeconds } from './rule'
+import {
+  MAX_RULE_TEXT,
+  MAX_RULE_VALUES,
+  SegmentRule,
+  checkRule,
+  measureRule,
+  measureRuleValues,
+  toUnixSeconds,
+} from './rule'
 
 describe('SegmentRule schema', () => {
   test.each([
@@ -181,4 +189,53 @@ test('measureRule counts depth and conditions', () => {
       ],
     })
   ).toEqual({ depth: 2, conditions: 3 })
+})
+
+test('measureRuleValues counts each list value and the text they hold', () => {
+  expect(
+    measureRuleValues({
+      match: 'all',
+      rules: [
+        { trait: 'a', op: 'exists' },
+        { trait: 'b', op: 'between', value: [1, 2] },
+        { match: 'any', rules: [{ trait: 'c', op: 'in', value: ['ab', 'cde', 7] }] },
+      ],
+    })
+  ).toEqual({ values: 5, text: 5 })
+})
+
+describe('the value budget', () => {
+  // `lists` conditions of `size` values each, in groups of at most 100 conditions.
+  const listsRule = (lists: number, size: number, value = (i: number) => i as string | number) => {
+    const conditions = Array.from({ length: lists }, (_, c) => ({
+      trait: 'subscription.quantity',
+      op: 'in' as const,
+      value: Array.from({ length: size }, (_, i) => value(c * size + i)),
+    }))
+    const groups = []
+    for (let i = 0; i < conditions.length; i += 100)
+      groups.push({ match: 'any' as const, rules: conditions.slice(i, i + 100) })
+    return { match: 'any' as const, rules: groups }
+  }
+
+  test('a rule of exactly MAX_RULE_VALUES values passes', () => {
+    expect(SegmentRule.safeParse(listsRule(MAX_RULE_VALUES / 500, 500)).success).toBe(true)
+  })
+
+  test('199 lists of 500 values are refused, naming the limit and the count', () => {
+    const result = SegmentRule.safeParse(listsRule(199, 500))
+    expect(result.success).toBe(false)
+    expect(result.error?.issues.map((i) => i.message)).toEqual([
+      `A rule has at most ${MAX_RULE_VALUES} values across its conditions (this one has 99500)`,
+    ])
+  })
+
+  test('text values are bounded in total', () => {
+    const long = (i: number) => `${i}`.padEnd(1000, 'x')
+    const result = SegmentRule.safeParse(listsRule(2, MAX_RULE_TEXT / 1000, long))
+    expect(result.error?.issues.map((i) => i.message)).toEqual([
+      `A rule has at most ${MAX_RULE_TEXT} characters of text values (this one has ${2 * MAX_RULE_TEXT})`,
+    ])
+    expect(SegmentRule.safeParse(listsRule(1, MAX_RULE_TEXT / 1000, long)).success).toBe(true)
+  })
 })

@@ -75,6 +75,11 @@ export const RuleNode: z.ZodType<RuleNode> = z.lazy(() => z.union([RuleGroup, Ru
 
 export const MAX_RULE_DEPTH = 6
 export const MAX_RULE_CONDITIONS = 200
+/** Values across all conditions (each `in` list counts its length): bounds the SQL and the work
+ * per customer, which 200 lists of 500 would not (100,000 values held the event loop for seconds). */
+export const MAX_RULE_VALUES = 5_000
+/** Characters of text values across all conditions. */
+export const MAX_RULE_TEXT = 100_000
 
 /** A segment's rule: a group at the top, bounded in depth and size. */
 export const SegmentRule = RuleGroup.superRefine((rule, ctx) => {
@@ -85,6 +90,17 @@ export const SegmentRule = RuleGroup.superRefine((rule, ctx) => {
     ctx.addIssue({
       code: 'custom',
       message: `A rule has at most ${MAX_RULE_CONDITIONS} conditions`,
+    })
+  const { values, text } = measureRuleValues(rule)
+  if (values > MAX_RULE_VALUES)
+    ctx.addIssue({
+      code: 'custom',
+      message: `A rule has at most ${MAX_RULE_VALUES} values across its conditions (this one has ${values})`,
+    })
+  if (text > MAX_RULE_TEXT)
+    ctx.addIssue({
+      code: 'custom',
+      message: `A rule has at most ${MAX_RULE_TEXT} characters of text values (this one has ${text})`,
     })
 })
 export type SegmentRule = RuleGroup
@@ -100,6 +116,22 @@ export function measureRule(node: RuleNode): { depth: number; conditions: number
     depth: 1 + Math.max(0, ...children.map((c) => c.depth)),
     conditions: children.reduce((n, c) => n + c.conditions, 0),
   }
+}
+
+/** How many values a rule compares against (`exists` none, `between` two, `in` its list) and how
+ * many characters of text they hold. */
+export function measureRuleValues(node: RuleNode): { values: number; text: number } {
+  if (isRuleGroup(node))
+    return node.rules
+      .map(measureRuleValues)
+      .reduce((sum, c) => ({ values: sum.values + c.values, text: sum.text + c.text }), {
+        values: 0,
+        text: 0,
+      })
+  if (!('value' in node)) return { values: 0, text: 0 }
+  const values: unknown[] = Array.isArray(node.value) ? node.value : [node.value]
+  const text = values.reduce<number>((n, v) => n + (typeof v === 'string' ? v.length : 0), 0)
+  return { values: values.length, text }
 }
 
 /** Each negative operator and the positive one it negates. */
