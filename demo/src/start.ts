@@ -72,8 +72,20 @@ async function runDemo() {
   )
   const publicUrl = service.url
   const signInLink = `${publicUrl}/login/${createOperatorLoginCode(operatorToken, new Date())}`
+  // The app's real views in a Dashboard-like frame, signing as Stripe would with the app secret.
+  const { startPreviewServer } = await import('./preview/server')
+  const previewOptions = {
+    serviceUrl: publicUrl,
+    accountId: merchant.id,
+    accountName: 'Demo Coffee Club',
+    appSecret: config.stripe.appSecrets[0] ?? fail('no app secret'),
+  }
+  const previewPort = Number(env.PREVIEW_PORT ?? (env.PORT === '0' ? 0 : 8788))
+  const preview = await startPreviewServer({ ...previewOptions, port: previewPort }).catch(() =>
+    startPreviewServer({ ...previewOptions, port: 0 })
+  )
   process.stdout.write(
-    `Holdfast demo\n  service   ${publicUrl}\n  operator  ${signInLink}  (one-time sign-in link, 10 min${env.OPERATOR_TOKEN ? '' : `; later: ${publicUrl}/login with token ${operatorToken}`})\n  emulator  ${emulatorServer.url}\n`
+    `Holdfast demo\n  preview   ${preview.url}${featuredCustomer(emulator, merchant.id)}  (the Stripe App's views, open this)\n  service   ${publicUrl}\n  operator  ${signInLink}  (one-time sign-in link, 10 min${env.OPERATOR_TOKEN ? '' : `; later: ${publicUrl}/login with token ${operatorToken}`})\n  emulator  ${emulatorServer.url}\n`
   )
   process.stdout.write(
     `  merchant  ${merchant.id} "Demo Coffee Club": ${seeded.customers} customers, ${seeded.subscriptions} subscriptions, ${seeded.invoices} invoices\n`
@@ -141,12 +153,21 @@ async function runDemo() {
   )
   const stop = async () => {
     clearInterval(trickle)
+    await preview.close()
     await service.stop()
     await emulatorServer.close()
     process.exit(0)
   }
   process.once('SIGINT', () => void stop())
   process.once('SIGTERM', () => void stop())
+}
+
+/** `#customer/<id>` of a past-due customer, so the preview opens on the save desk's main case. */
+function featuredCustomer(emulator: Emulator, accountId: string): string {
+  const subs = [...emulator.account(accountId, 'test').subscriptions.values()]
+  const sub = subs.find((s) => s.status === 'past_due') ?? subs[0]
+  const customer = typeof sub?.customer === 'string' ? sub.customer : sub?.customer.id
+  return customer ? `#customer/${customer}` : ''
 }
 
 function freePort(): Promise<number> {

@@ -54,6 +54,15 @@ test.runIf(testDbKind() === 'pglite')(
       child.on('exit', (code) => reject(new Error(`demo exited (${code}): ${err || out}`)))
     })
     expect(out).toContain('installed through OAuth')
+    // The preview URL is printed first and serves the frame around the app's views.
+    const previewUrl = /preview {3}(http:\/\/127\.0\.0\.1:\d+\/preview\/)#customer\/cus_\w+/.exec(
+      out
+    )?.[1]
+    expect(previewUrl, out).toBeTruthy()
+    const page = await fetch(previewUrl!)
+    expect(page.status).toBe(200)
+    expect(await page.text()).toContain('/preview/host.js')
+    expect((await fetch(new URL('host.js', previewUrl))).status).toBe(200)
     expect(ready.synced).toBe(true)
 
     // The emulator's truth, read through the real stripe package.
