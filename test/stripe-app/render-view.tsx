@@ -16,10 +16,16 @@ export function renderView(
     object?: { id: string; object: string }
     mode?: 'test' | 'live'
     userId?: string
+    /** The Dashboard user's locale (userContext.locale); the SDK's mock default is en-US. */
+    locale?: string
   }
 ) {
   const props = getMockContextProps({
-    userContext: { id: options.userId ?? 'usr_agent_1', account: { id: options.accountId } },
+    userContext: {
+      id: options.userId ?? 'usr_agent_1',
+      account: { id: options.accountId },
+      ...(options.locale ? { locale: options.locale } : {}),
+    },
     environment: {
       viewportID: options.viewportID,
       mode: options.mode ?? 'test',

@@ -1,5 +1,6 @@
 // Saves this month: the retention actions agents ran since the 1st (newest first from
 // GET /api/v1/actions), and the all-time outcome summary (saves confirmed at 30/60/90 days).
+// Only a confirmed save counts as MRR saved; this month's saves are MRR at stake until then.
 import { ActionList, ActionSummary, type ActionRun } from '@holdfast/shared/api/actions'
 import { SAVE_KINDS } from '@holdfast/shared/actions/outcomes'
 import type { ApiClient } from './client'
@@ -12,7 +13,10 @@ export type MonthSaves = {
   mrrAtStake: Record<string, number>
   /** Saves confirmed by their outcome (still subscribed 30+ days later), all time. */
   confirmedSaves: number
+  /** MRR of the confirmed saves, all time. */
   savedMrr: Record<string, number>
+  /** Saves whose outcome is not known yet, all time. */
+  awaitingConfirmation: number
 }
 
 const MAX_PAGES = 10
@@ -41,5 +45,6 @@ export async function fetchMonthSaves(api: ApiClient, monthStart: string): Promi
     mrrAtStake,
     confirmedSaves: summary.totals.saves,
     savedMrr: summary.totals.savedMrr,
+    awaitingConfirmation: summary.totals.pending,
   }
 }

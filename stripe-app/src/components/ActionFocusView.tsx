@@ -21,7 +21,7 @@ import { OfferList, type Offer } from '@holdfast/shared/api/offers'
 import { describeError, type ApiClient } from '../api/client'
 import { routes } from '../api/routes'
 import { initialValues, specFor, wordingOf, type Field, type Values } from '../actions/specs'
-import { formatAmount, formatDate } from '../format'
+import { useFormat } from '../locale'
 import { Loading } from './PanelStatus'
 
 export type ActionTarget = { kind: string; subscriptionId: string }
@@ -323,6 +323,7 @@ function PreviewSection({
   disabled: boolean
   onPreview: () => void
 }) {
+  const format = useFormat()
   return (
     <Box css={{ stack: 'y', gap: 'small' }}>
       <Button disabled={disabled || state.kind === 'loading'} onPress={onPreview}>
@@ -336,23 +337,26 @@ function PreviewSection({
         <PropertyList>
           <PropertyListItem
             label="Due now"
-            value={formatAmount(state.preview.dueNow.amount, state.preview.dueNow.currency)}
+            value={format.amount(state.preview.dueNow.amount, state.preview.dueNow.currency)}
           />
           <PropertyListItem
             label="Next invoice"
             value={
               state.preview.nextInvoice.amount === null
                 ? '—'
-                : `${formatAmount(state.preview.nextInvoice.amount, state.preview.nextInvoice.currency)}${
+                : `${format.amount(state.preview.nextInvoice.amount, state.preview.nextInvoice.currency)}${
                     state.preview.nextInvoice.date
-                      ? ` on ${formatDate(state.preview.nextInvoice.date)}`
+                      ? ` on ${format.date(state.preview.nextInvoice.date)}`
                       : ''
                   }`
             }
           />
           <PropertyListItem
             label="Prorations"
-            value={formatAmount(state.preview.prorations.amount, state.preview.prorations.currency)}
+            value={format.amount(
+              state.preview.prorations.amount,
+              state.preview.prorations.currency
+            )}
           />
         </PropertyList>
       )}

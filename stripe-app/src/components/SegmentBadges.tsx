@@ -11,12 +11,13 @@ import {
   Tooltip,
 } from '@stripe/ui-extension-sdk/ui'
 import type { CustomerSegment, ExplanationNode } from '@holdfast/shared/api/customers'
-import { formatDate } from '../format'
+import { useFormat } from '../locale'
 import { describeRule } from '@holdfast/shared/segments/describe-rule'
 import { RuleCondition } from '@holdfast/shared/segments/rule'
 import { findTraitDefinition } from '@holdfast/shared/traits/catalog'
 
 export function SegmentBadges({ segments }: { segments: CustomerSegment[] }) {
+  const format = useFormat()
   if (segments.length === 0) {
     return <Inline css={{ font: 'caption', color: 'secondary' }}>In no segments right now.</Inline>
   }
@@ -42,7 +43,7 @@ export function SegmentBadges({ segments }: { segments: CustomerSegment[] }) {
                 id={segment.id}
                 title={segment.name}
                 secondaryTitle={explain(segment.explanation).join('; ')}
-                value={segment.enteredAt ? `Since ${formatDate(segment.enteredAt)}` : undefined}
+                value={segment.enteredAt ? `Since ${format.date(segment.enteredAt)}` : undefined}
               />
             ))}
           </List>

@@ -2,7 +2,8 @@
 import { Badge, Box, Inline, List, ListItem } from '@stripe/ui-extension-sdk/ui'
 import type { SyncHealth } from '../api/sync'
 import type { Load } from '../hooks/use-load'
-import { formatDateTime, humanize } from '../format'
+import { humanize } from '../format'
+import { useFormat } from '../locale'
 import { Loading } from './PanelStatus'
 
 const BADGE: Record<string, 'positive' | 'warning' | 'negative' | 'neutral' | 'info'> = {
@@ -24,6 +25,7 @@ export function SyncHealthCard({
   sync: Load<SyncHealth>
   detailed?: boolean
 }) {
+  const format = useFormat()
   if (sync.kind === 'loading') return <Loading label="Loading sync health" />
   if (sync.kind === 'error')
     return (
@@ -41,7 +43,7 @@ export function SyncHealthCard({
         {failed.length > 0 && <Badge type="negative">{`${failed.length} failing`}</Badge>}
       </Box>
       <Inline css={{ font: 'caption', color: 'secondary' }}>
-        Last webhook: {formatDateTime(lastWebhookAt)}
+        Last webhook: {format.dateTime(lastWebhookAt)}
         {pendingEvents + pendingCustomers > 0 &&
           ` · catching up: ${pendingEvents} events to apply, ${pendingCustomers} customers to update`}
       </Inline>

@@ -1,9 +1,10 @@
 // The customer's recent history (status changes, payments, actions, segment moves), newest first.
 import { Inline, List, ListItem } from '@stripe/ui-extension-sdk/ui'
 import type { TimelineEntry } from '@holdfast/shared/api/customers'
-import { formatDateTime } from '../format'
+import { useFormat } from '../locale'
 
 export function Timeline({ entries }: { entries: TimelineEntry[] }) {
+  const format = useFormat()
   if (entries.length === 0) {
     return <Inline css={{ font: 'caption', color: 'secondary' }}>No activity recorded yet.</Inline>
   }
@@ -14,7 +15,7 @@ export function Timeline({ entries }: { entries: TimelineEntry[] }) {
           key={entry.id}
           id={entry.id}
           title={entry.title}
-          secondaryTitle={formatDateTime(entry.at)}
+          secondaryTitle={format.dateTime(entry.at)}
         />
       ))}
     </List>

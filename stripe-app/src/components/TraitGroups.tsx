@@ -6,7 +6,8 @@ import {
   PropertyListItem,
 } from '@stripe/ui-extension-sdk/ui'
 import type { TraitEntry, TraitGroupEntry } from '@holdfast/shared/api/customers'
-import { formatAmount, formatDate } from '../format'
+import { formatFor, runtimeLocale, type Format } from '../format'
+import { useFormat } from '../locale'
 
 const ORDER = ['Subscription', 'Billing', 'Card', 'Location', 'Metadata', 'Customer', 'Activity']
 
@@ -17,6 +18,7 @@ export function TraitGroups({
   groups: TraitGroupEntry[]
   open?: string[]
 }) {
+  const format = useFormat()
   const sorted = [...groups]
     .filter((g) => g.traits.length > 0)
     .sort((a, b) => ORDER.indexOf(a.group) - ORDER.indexOf(b.group))
@@ -31,7 +33,11 @@ export function TraitGroups({
         >
           <PropertyList>
             {group.traits.map((trait) => (
-              <PropertyListItem key={trait.key} label={trait.label} value={formatTrait(trait)} />
+              <PropertyListItem
+                key={trait.key}
+                label={trait.label}
+                value={formatTrait(trait, format)}
+              />
             ))}
           </PropertyList>
         </AccordionItem>
@@ -40,16 +46,19 @@ export function TraitGroups({
   )
 }
 
-export function formatTrait(trait: TraitEntry): string {
+export function formatTrait(
+  trait: TraitEntry,
+  format: Format = formatFor(runtimeLocale())
+): string {
   const { value } = trait
   if (value === null || value === '') return '—'
   switch (trait.type) {
     case 'money':
       return typeof value === 'number' && trait.currency
-        ? formatAmount(value, trait.currency)
+        ? format.amount(value, trait.currency)
         : String(value)
     case 'date':
-      return typeof value === 'number' || typeof value === 'string' ? formatDate(value) : '—'
+      return typeof value === 'number' || typeof value === 'string' ? format.date(value) : '—'
     case 'boolean':
       return value ? 'Yes' : 'No'
     default:
@@ -67,11 +76,15 @@ export function findTrait(groups: TraitGroupEntry[], key: string): TraitEntry | 
 }
 
 /** Every `mrr.<currency>` trait, formatted and joined ("$49.00 · €10.00"). */
-export function mrrOf(groups: TraitGroupEntry[]): string {
+/** No MRR at all is "—", not a $0.00 in a currency the customer may not pay in. */
+export function mrrOf(
+  groups: TraitGroupEntry[],
+  format: Format = formatFor(runtimeLocale())
+): string {
   const parts: string[] = []
   for (const group of groups)
     for (const t of group.traits)
       if (t.key.startsWith('mrr.') && typeof t.value === 'number')
-        parts.push(formatAmount(t.value, t.currency ?? t.key.slice(4)))
-  return parts.length ? parts.join(' · ') : formatAmount(0, 'usd')
+        parts.push(format.amount(t.value, t.currency ?? t.key.slice(4)))
+  return parts.length ? parts.join(' · ') : '—'
 }

@@ -3,6 +3,7 @@
 // button (no page-level Save that could skip a filled-in block); deletions confirm in a banner.
 import { Banner, Box, SettingsView } from '@stripe/ui-extension-sdk/ui'
 import type { ExtensionContextValue } from '@stripe/ui-extension-sdk/context'
+import { withLocale } from '../locale'
 import { useSettings } from '../hooks/use-settings'
 import { Loading, PanelStatus, TestModeNotice } from '../components/PanelStatus'
 import { ConnectionSection } from '../components/settings/ConnectionSection'
@@ -69,4 +70,4 @@ const AppSettingsView = (context: ExtensionContextValue) => {
   )
 }
 
-export default AppSettingsView
+export default withLocale(AppSettingsView)

@@ -18,7 +18,7 @@ import {
 import { and, eq } from 'drizzle-orm'
 import { afterEach, beforeEach, expect, test } from 'vitest'
 import { accounts } from '../../../backend/src/db/schema'
-import { arrange, emulatorSub } from '../../../test/actions/support'
+import { arrange, emulatorSub, waitForLocal } from '../../../test/actions/support'
 import { startHarness, type Harness } from '../../../test/support/harness'
 import {
   appClientFor,
@@ -67,6 +67,61 @@ const value = (w: Wrapper, label: string) => w.find(PropertyListItem, { label })
 const stageOf = (w: Wrapper) => w.find(Badge)?.text
 const loaded = (w: Wrapper) => w.find(PropertyListItem, { label: 'MRR' }) !== null
 
+test('a de-DE user in Auckland: a JPY customer in their locale and zone (not ×100); no MRR is —', async () => {
+  const { m, stripe, customer: usdCustomer } = await arrange(h)
+  const product = await stripe.products.create({ name: 'Yen plan' })
+  const price = await stripe.prices.create({
+    product: product.id,
+    currency: 'jpy',
+    unit_amount: 5000,
+    recurring: { interval: 'month' },
+  })
+  const customer = await stripe.customers.create({
+    email: 'yen@example.com',
+    payment_method: 'pm_card_visa',
+    invoice_settings: { default_payment_method: 'pm_card_visa' },
+  })
+  const sub = await stripe.subscriptions.create({
+    customer: customer.id,
+    items: [{ price: price.id }],
+  })
+  await waitForLocal(h, m, sub.id, (s) => s.status === 'active', 'the JPY subscription')
+  const idle = await stripe.customers.create({ email: 'idle@example.com' })
+
+  const zone = process.env.TZ
+  process.env.TZ = 'Pacific/Auckland'
+  try {
+    const render = (id: string) =>
+      renderView(CustomerDetailView, {
+        client: appClientFor(h, m),
+        accountId: m.accountId,
+        viewportID: VIEWPORT,
+        object: { id, object: 'customer' },
+        locale: 'de-DE',
+      })
+    const yen = render(customer.id)
+    // ¥5,000 a month is 5000 in Stripe's minor units (JPY has none), shown the German way.
+    await settle(yen.update, () => value(yen.wrapper, 'MRR') === '5.000\u00a0¥', 'MRR in yen')
+    const periodEnd = emulatorSub(h, m, sub.id).items.data[0]!.current_period_end
+    const renews = new Date(periodEnd * 1000).toLocaleDateString('de-DE', {
+      month: 'short',
+      day: 'numeric',
+      year: 'numeric',
+      timeZone: 'Pacific/Auckland',
+    })
+    expect(value(yen.wrapper, 'Renews')).toBe(renews)
+    expect(renews).toMatch(/^\d+\. \S+ \d{4}$/) // "4. Jan. 2027", not "Jan 3, 2027"
+
+    const none = render(idle.id)
+    await settle(none.update, () => loaded(none.wrapper), 'the customer without subscriptions')
+    expect(value(none.wrapper, 'MRR')).toBe('—')
+    expect(usdCustomer.id).not.toBe(idle.id)
+  } finally {
+    if (zone === undefined) delete process.env.TZ
+    else process.env.TZ = zone
+  }
+})
+
 test('a paying customer: stage, MRR, renewal, explained segments, grouped traits, timeline, actions', async () => {
   const { m, customer, sub } = await arrange(h)
   const { wrapper, update } = renderCustomer(m, customer.id)
@@ -82,7 +137,6 @@ test('a paying customer: stage, MRR, renewal, explained segments, grouped traits
       month: 'short',
       day: 'numeric',
       year: 'numeric',
-      timeZone: 'UTC',
     })
   )
 

@@ -9,6 +9,8 @@ import {
   PropertyListItem,
 } from '@stripe/ui-extension-sdk/ui'
 import type { ExtensionContextValue } from '@stripe/ui-extension-sdk/context'
+import { useFormat, withLocale } from '../locale'
+import type { Format } from '../format'
 import { useCustomerPanel } from '../hooks/use-customer-panel'
 import { ActionFocusView } from '../components/ActionFocusView'
 import { PanelStatus, TestModeNotice } from '../components/PanelStatus'
@@ -22,6 +24,7 @@ import { BRAND_COLOR } from '../brand'
 const CustomerDetailView = (context: ExtensionContextValue) => {
   const { state, reload, api, action, openAction, closeAction, onActionDone } =
     useCustomerPanel(context)
+  const format = useFormat()
   return (
     <ContextView
       title="Holdfast"
@@ -50,8 +53,8 @@ const CustomerDetailView = (context: ExtensionContextValue) => {
             <StageBadge stage={state.data.stage.stage} />
           </Box>
           <PropertyList>
-            <PropertyListItem label="MRR" value={mrrOf(state.data.traits)} />
-            <PropertyListItem label="Renews" value={renewal(state.data.traits)} />
+            <PropertyListItem label="MRR" value={mrrOf(state.data.traits, format)} />
+            <PropertyListItem label="Renews" value={renewal(state.data.traits, format)} />
           </PropertyList>
           <Box css={{ stack: 'y', gap: 'small' }}>
             <Inline css={{ font: 'heading' }}>Segments</Inline>
@@ -82,11 +85,13 @@ const CustomerDetailView = (context: ExtensionContextValue) => {
   )
 }
 
-function renewal(groups: Parameters<typeof findTrait>[0]): string {
+function renewal(groups: Parameters<typeof findTrait>[0], format: Format): string {
   const cancelAtEnd = findTrait(groups, 'subscription.cancel_at_period_end')
   const end = findTrait(groups, 'subscription.current_period_end')
   if (!end || end.value === null) return '—'
-  return cancelAtEnd?.value === true ? `Cancels ${formatTrait(end)}` : formatTrait(end)
+  return cancelAtEnd?.value === true
+    ? `Cancels ${formatTrait(end, format)}`
+    : formatTrait(end, format)
 }
 
-export default CustomerDetailView
+export default withLocale(CustomerDetailView)

@@ -62,12 +62,38 @@ test('segments with counts and MRR, stage split, saves this month, sync health',
     () => wrapper.find(PropertyListItem, { label: 'Saves' }) !== null,
     'saves this month'
   )
-  expect(wrapper.find(PropertyListItem, { label: 'Saves' })!.props.value).toBe('1')
-  expect(wrapper.find(PropertyListItem, { label: 'MRR saved' })!.props.value).toBe('$20.00')
+  const figure = (label: string) => wrapper.find(PropertyListItem, { label })?.props.value
+  // This month's save is MRR at stake; nothing is "saved" until it is confirmed 30 days later.
+  expect(figure('Saves')).toBe('1')
+  expect(figure('MRR at stake (not yet confirmed)')).toBe('$20.00')
+  expect(figure('Confirmed saves')).toBe('0')
+  expect(figure('MRR saved')).toBe('—')
+  expect(figure('Awaiting confirmation')).toBe('1')
+  // A segment without MRR reads "—", not $0.00 in a currency the account may not use.
+  expect(wrapper.find(ListItem, { title: 'Churned' })!.props.secondaryTitle).toBe('MRR —')
 
   // Sync health: either the backend's answer or a line saying it is unavailable, never blank.
   await settle(update, () => !wrapper.text.includes('Loading sync health'), 'sync health')
   expect(wrapper.text).toMatch(/Sync|Sync health is unavailable/)
+})
+
+test('a save confirmed 30 days later counts as a confirmed save and MRR saved (all time)', async () => {
+  const { m, sub } = await arrange(h)
+  const pause = await h
+    .as(m)
+    .post(`/api/v1/subscriptions/${sub.id}/pause-collection`, { clientKey: 'home-2', months: 1 })
+  expect(pause.status).toBe(200)
+  h.emulator!.advance(31 * 86_400)
+  await h.emulator!.webhooks.idle()
+
+  const { wrapper, update } = renderHome(m)
+  const figure = (label: string) => wrapper.find(PropertyListItem, { label })?.props.value
+  await settle(update, () => figure('Confirmed saves') !== undefined, 'the saves')
+  expect(figure('Confirmed saves')).toBe('1')
+  expect(figure('MRR saved')).toBe('$20.00')
+  expect(figure('Awaiting confirmation')).toBe('0')
+  // Still listed under this month (it ran this month), as MRR at stake when the agent acted.
+  expect(figure('Saves')).toBe('1')
 })
 
 test('states: not connected, backend unreachable with retry', async () => {

@@ -12,11 +12,11 @@ import {
   PropertyListItem,
 } from '@stripe/ui-extension-sdk/ui'
 import type { ExtensionContextValue } from '@stripe/ui-extension-sdk/context'
+import { useFormat, withLocale } from '../locale'
 import type { SegmentSummary } from '@holdfast/shared/api/segments'
 import { useHomeOverview } from '../hooks/use-home-overview'
 import { Loading, PanelStatus, TestModeNotice } from '../components/PanelStatus'
 import { SyncHealthCard } from '../components/SyncHealthCard'
-import { formatTotals } from '../format'
 import { BRAND_COLOR } from '../brand'
 
 /** Predefined segments that mirror the default lifecycle stages. */
@@ -28,6 +28,7 @@ const STAGE_SEGMENTS: [string, string][] = [
 
 const HomeOverviewView = (context: ExtensionContextValue) => {
   const { state, reload, saves, sync } = useHomeOverview(context)
+  const format = useFormat()
   return (
     <ContextView
       title="Holdfast"
@@ -61,14 +62,32 @@ const HomeOverviewView = (context: ExtensionContextValue) => {
             {saves.kind === 'ready' && (
               <PropertyList>
                 <PropertyListItem label="Saves" value={String(saves.data.saves)} />
-                <PropertyListItem label="MRR saved" value={formatTotals(saves.data.mrrAtStake)} />
                 <PropertyListItem
-                  label="Confirmed saves (30+ days)"
-                  value={`${saves.data.confirmedSaves} · ${formatTotals(saves.data.savedMrr)}`}
+                  label="MRR at stake (not yet confirmed)"
+                  value={format.totals(saves.data.mrrAtStake)}
                 />
               </PropertyList>
             )}
           </Box>
+          {saves.kind === 'ready' && (
+            <Box css={{ stack: 'y', gap: 'small' }}>
+              <Inline css={{ font: 'heading' }}>All time</Inline>
+              <Inline css={{ font: 'caption', color: 'secondary' }}>
+                A save is confirmed when the customer is still subscribed 30 days later.
+              </Inline>
+              <PropertyList>
+                <PropertyListItem
+                  label="Confirmed saves"
+                  value={String(saves.data.confirmedSaves)}
+                />
+                <PropertyListItem label="MRR saved" value={format.totals(saves.data.savedMrr)} />
+                <PropertyListItem
+                  label="Awaiting confirmation"
+                  value={String(saves.data.awaitingConfirmation)}
+                />
+              </PropertyList>
+            </Box>
+          )}
           <Divider />
           <SyncHealthCard sync={sync} />
         </Box>
@@ -78,6 +97,7 @@ const HomeOverviewView = (context: ExtensionContextValue) => {
 }
 
 function Segments({ segments }: { segments: SegmentSummary[] }) {
+  const format = useFormat()
   if (segments.length === 0)
     return <Inline css={{ font: 'body', color: 'secondary' }}>No segments to show.</Inline>
   const data = segments.map((s) => ({ segment: s.name, customers: s.members }))
@@ -91,7 +111,7 @@ function Segments({ segments }: { segments: SegmentSummary[] }) {
             key={s.id}
             id={s.id}
             title={s.name}
-            secondaryTitle={`MRR ${formatTotals(s.mrr)}`}
+            secondaryTitle={`MRR ${format.totals(s.mrr)}`}
             value={`${s.members} ${s.members === 1 ? 'customer' : 'customers'}`}
           />
         ))}
@@ -118,4 +138,4 @@ function Stages({ segments }: { segments: SegmentSummary[] }) {
   )
 }
 
-export default HomeOverviewView
+export default withLocale(HomeOverviewView)

@@ -1,6 +1,7 @@
 // Subscription detail drawer: the subscription's traits and the actions its status allows.
 import { Badge, Box, ContextView, Divider, Inline } from '@stripe/ui-extension-sdk/ui'
 import type { ExtensionContextValue } from '@stripe/ui-extension-sdk/context'
+import { withLocale } from '../locale'
 import { useSubscriptionPanel } from '../hooks/use-subscription-panel'
 import { ActionFocusView } from '../components/ActionFocusView'
 import { PanelStatus, TestModeNotice } from '../components/PanelStatus'
@@ -67,4 +68,4 @@ const SubscriptionDetailView = (context: ExtensionContextValue) => {
   )
 }
 
-export default SubscriptionDetailView
+export default withLocale(SubscriptionDetailView)

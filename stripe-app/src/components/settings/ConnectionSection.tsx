@@ -18,7 +18,7 @@ import { useSingleFlight } from '../../hooks/use-single-flight'
 import { ConfirmBanner } from '../ConfirmBanner'
 import { describeError, type ApiClient } from '../../api/client'
 import { reauthorizeUrl } from '../../app-links'
-import { formatDate } from '../../format'
+import { useFormat } from '../../locale'
 import { Section } from './Section'
 
 const STATUS: Record<
@@ -43,6 +43,7 @@ export function ConnectionSection({
   context: ExtensionContextValue
   onChanged: () => Promise<void>
 }) {
+  const format = useFormat()
   const status = STATUS[account.status] ?? { label: account.status, type: 'neutral' as const }
   const connected = account.status === 'active' || account.status === 'installing'
   return (
@@ -65,7 +66,7 @@ export function ConnectionSection({
                 : '—'
           }
         />
-        <PropertyListItem label="Connected since" value={formatDate(account.installedAt)} />
+        <PropertyListItem label="Connected since" value={format.date(account.installedAt)} />
       </PropertyList>
       {account.status === 'needs_reauth' && (
         <Banner

@@ -7,11 +7,12 @@ import { describeError, type ApiClient } from '../../api/client'
 import { routes } from '../../api/routes'
 import { useLoad } from '../../hooks/use-load'
 import { useSingleFlight } from '../../hooks/use-single-flight'
-import { formatDate } from '../../format'
+import { useFormat } from '../../locale'
 import { Loading } from '../PanelStatus'
 import { Section } from './Section'
 
 export function IngestKeySection({ api }: { api: ApiClient }) {
+  const format = useFormat()
   const status = useLoad(api, (api) => api.get(routes.ingestKey, IngestKeyStatus), 'ingest')
   const [confirming, setConfirming] = useState(false)
   const flight = useSingleFlight()
@@ -50,7 +51,7 @@ export function IngestKeySection({ api }: { api: ApiClient }) {
       {status.kind === 'ready' && (
         <Inline css={{ font: 'body' }}>
           {status.data.exists
-            ? `A key exists (created ${formatDate(status.data.createdAt)}).`
+            ? `A key exists (created ${format.date(status.data.createdAt)}).`
             : 'No key yet.'}
         </Inline>
       )}

@@ -19,7 +19,8 @@ import { useSingleFlight } from '../../hooks/use-single-flight'
 import { Loading } from '../PanelStatus'
 import { Section } from './Section'
 import { currencyExponent } from '@holdfast/shared/money'
-import { formatAmount } from '../../format'
+import { formatFor, runtimeLocale, type Format } from '../../format'
+import { useFormat } from '../../locale'
 
 const KINDS = [
   { value: 'percent_off', label: 'Percent off' },
@@ -61,13 +62,13 @@ export function draftToRequest(d: Record<string, string>): unknown {
   }
 }
 
-export function describeOffer(offer: Offer): string {
+export function describeOffer(offer: Offer, format: Format = formatFor(runtimeLocale())): string {
   const p = offer.params as Record<string, unknown>
   switch (offer.kind) {
     case 'percent_off':
       return `${p.percentOff} % off, ${p.duration === 'repeating' ? `${p.durationInMonths} months` : p.duration}`
     case 'amount_off':
-      return `${formatAmount(Number(p.amountOff), String(p.currency))} off, ${p.duration}`
+      return `${format.amount(Number(p.amountOff), String(p.currency))} off, ${p.duration}`
     case 'free_period':
       return `${p.months} months free`
     case 'pause':
@@ -80,6 +81,7 @@ export function describeOffer(offer: Offer): string {
 }
 
 export function OffersSection({ api }: { api: ApiClient }) {
+  const format = useFormat()
   const offers = useLoad(api, (api) => api.get(routes.offers, OfferList), 'offers')
   const [draft, setDraft] = useState<Record<string, string>>({ kind: 'percent_off' })
   const { pending, run } = useSingleFlight()
@@ -143,7 +145,7 @@ export function OffersSection({ api }: { api: ApiClient }) {
                   key={offer.id}
                   id={offer.id}
                   title={offer.name}
-                  secondaryTitle={describeOffer(offer)}
+                  secondaryTitle={describeOffer(offer, format)}
                   value={
                     <Button
                       size="small"

@@ -18,7 +18,8 @@ import { TRAIT_CATALOG, findTraitDefinition } from '@holdfast/shared/traits/cata
 import { ApiError, describeError, type ApiClient } from '../../api/client'
 import { routes } from '../../api/routes'
 import { useLoad } from '../../hooks/use-load'
-import { formatTotals, humanize } from '../../format'
+import { humanize, type Format } from '../../format'
+import { useFormat } from '../../locale'
 import { useSingleFlight } from '../../hooks/use-single-flight'
 import { ConfirmBanner } from '../ConfirmBanner'
 import { Loading } from '../PanelStatus'
@@ -29,6 +30,7 @@ type Condition = { id: number; trait: string; op: string; value: string }
 const NO_VALUE = new Set(['exists', 'not_exists'])
 
 export function SegmentBuilder({ api }: { api: ApiClient }) {
+  const format = useFormat()
   const segments = useLoad(
     api,
     (api) => api.get(`${routes.segments}?includeHidden=true`, SegmentList),
@@ -159,7 +161,7 @@ export function SegmentBuilder({ api }: { api: ApiClient }) {
             Add condition
           </Button>
         </Box>
-        <Inline css={{ font: 'bodyEmphasized' }}>{countText(count, built)}</Inline>
+        <Inline css={{ font: 'bodyEmphasized' }}>{countText(count, built, format)}</Inline>
         <Box>
           <Button
             type="primary"
@@ -185,6 +187,7 @@ function CustomSegmentList({
   busy: boolean
   onDelete: (segment: SegmentSummary) => void
 }) {
+  const format = useFormat()
   if (segments.length === 0)
     return (
       <Inline css={{ font: 'body', color: 'secondary' }}>
@@ -198,7 +201,7 @@ function CustomSegmentList({
           key={s.id}
           id={s.id}
           title={s.name}
-          secondaryTitle={`${s.ruleText} · ${s.members} customers · MRR ${formatTotals(s.mrr)}`}
+          secondaryTitle={`${s.ruleText} · ${s.members} customers · MRR ${format.totals(s.mrr)}`}
           value={
             <Button size="small" disabled={busy} onPress={() => onDelete(s)}>
               Delete
@@ -389,14 +392,14 @@ function useLiveCount(api: ApiClient, rule: SegmentCreate['rule'] | null): Count
   return count
 }
 
-function countText(count: Count, built: Built): string {
+function countText(count: Count, built: Built, format: Format): string {
   if (!built.ok) return built.reason
   switch (count.kind) {
     case 'idle':
     case 'counting':
       return 'Counting matching customers…'
     case 'ready':
-      return `${count.members} matching ${count.members === 1 ? 'customer' : 'customers'} · MRR ${formatTotals(count.mrr)}`
+      return `${count.members} matching ${count.members === 1 ? 'customer' : 'customers'} · MRR ${format.totals(count.mrr)}`
     case 'unavailable':
       return count.message
   }
