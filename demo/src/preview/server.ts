@@ -23,6 +23,8 @@ export type PreviewOptions = {
   port?: number
   userId?: string
   userName?: string
+  /** The signing clock (tests pass the emulator's); defaults to the wall clock. */
+  now?: () => Date
 }
 
 export type PreviewServer = { url: string; close(): Promise<void> }
@@ -109,6 +111,7 @@ export async function startPreviewServer(options: PreviewOptions): Promise<Previ
       const signature = Stripe.webhooks.generateTestHeaderString({
         payload,
         secret: options.appSecret,
+        timestamp: Math.floor((options.now?.() ?? new Date()).getTime() / 1000),
       })
       send(res, 200, 'application/json', JSON.stringify({ signature }))
     } else {
