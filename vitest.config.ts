@@ -15,7 +15,7 @@ export default defineConfig({
       {
         test: {
           name: 'shared',
-          include: ['shared/src/**/*.test.ts', 'backend/src/**/*.test.ts'],
+          include: ['shared/src/**/*.test.ts', 'backend/src/**/*.test.ts', 'demo/src/**/*.test.ts'],
           setupFiles: ['test/support/setup-console.ts'],
         },
       },
