@@ -31,6 +31,21 @@ describe('loadConfig', () => {
     expect(problems.sort()).toEqual(['DATABASE_URL', 'LOG_LEVEL', 'PORT', 'STRIPE_API_URL'])
   })
 
+  test('webhook secrets are given per mode; the old unmoded variable names the fix', () => {
+    const config = loadConfig({
+      STRIPE_WEBHOOK_SECRETS_TEST: 'whsec_a,whsec_b',
+      STRIPE_WEBHOOK_SECRETS_LIVE: 'whsec_c',
+    })
+    expect(config.stripe.webhookSecrets).toEqual({
+      test: ['whsec_a', 'whsec_b'],
+      live: ['whsec_c'],
+    })
+    expect(() => loadConfig({ STRIPE_WEBHOOK_SECRETS: 'whsec_a' })).toThrow(
+      'STRIPE_WEBHOOK_SECRETS names no mode: move each secret to STRIPE_WEBHOOK_SECRETS_TEST or STRIPE_WEBHOOK_SECRETS_LIVE'
+    )
+    expect(loadConfig({ STRIPE_WEBHOOK_SECRETS: '' }).stripe.webhookSecrets.live).toEqual([])
+  })
+
   test('a web process runs no background work; splitting needs Postgres', () => {
     const web = loadConfig({ HOLDFAST_ROLE: 'web', DATABASE_URL: 'postgres://u@127.0.0.1/h' })
     expect(web.role).toBe('web')

@@ -2,6 +2,7 @@
 import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { z } from 'zod'
+import type { Mode } from './stripe/mode'
 
 /** The repository root, so the embedded database lands in ./.data wherever npm runs us from. */
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url))
@@ -19,6 +20,13 @@ const postgresUrl = z
     message:
       'must be a postgres:// or postgresql:// URL, e.g. postgres://user@127.0.0.1:5432/holdfast',
   })
+
+const webhookSecretList = optionalString.pipe(
+  z
+    .string()
+    .regex(/^whsec_[^,\s]+(,whsec_[^,\s]+)*$/, 'must be whsec_… secrets separated by commas')
+    .optional()
+)
 
 const EnvSchema = z.object({
   PORT: z.coerce
@@ -60,10 +68,14 @@ const EnvSchema = z.object({
   ),
   STRIPE_WEBHOOK_SECRETS: optionalString.pipe(
     z
-      .string()
-      .regex(/^whsec_[^,\s]+(,whsec_[^,\s]+)*$/, 'must be whsec_… secrets separated by commas')
+      .undefined({
+        error:
+          'names no mode: move each secret to STRIPE_WEBHOOK_SECRETS_TEST or STRIPE_WEBHOOK_SECRETS_LIVE (the mode of the endpoint it belongs to)',
+      })
       .optional()
   ),
+  STRIPE_WEBHOOK_SECRETS_TEST: webhookSecretList,
+  STRIPE_WEBHOOK_SECRETS_LIVE: webhookSecretList,
   HOLDFAST_ENCRYPTION_KEY: optionalString.pipe(
     z
       .string()
@@ -111,8 +123,11 @@ export type Config = {
     appId: string
     /** Signing secrets of the Stripe App (absec_…); several during rotation. */
     appSecrets: string[]
-    /** Webhook signing secrets (whsec_…) from the environment; several during rotation. */
-    webhookSecrets: string[]
+    /**
+     * Webhook signing secrets (whsec_…) from the environment, by the mode of their endpoint; several
+     * during rotation. A test secret never verifies a live event.
+     */
+    webhookSecrets: Record<Mode, string[]>
   }
   /** 32-byte key for AES-256-GCM; undefined = generate one under dataDir (embedded default). */
   encryptionKey: Buffer | undefined
@@ -188,7 +203,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
           : 'https://marketplace.stripe.com/oauth/v2/authorize'),
       appId: e.STRIPE_APP_ID,
       appSecrets: e.STRIPE_APP_SECRET?.split(',') ?? [],
-      webhookSecrets: e.STRIPE_WEBHOOK_SECRETS?.split(',') ?? [],
+      webhookSecrets: {
+        test: e.STRIPE_WEBHOOK_SECRETS_TEST?.split(',') ?? [],
+        live: e.STRIPE_WEBHOOK_SECRETS_LIVE?.split(',') ?? [],
+      },
     },
     encryptionKey: e.HOLDFAST_ENCRYPTION_KEY
       ? Buffer.from(e.HOLDFAST_ENCRYPTION_KEY, 'base64')

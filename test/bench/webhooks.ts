@@ -47,7 +47,7 @@ async function startBackend(dbUrl: string, env: Record<string, string>) {
         DATABASE_URL: dbUrl,
         PORT: '0',
         LOG_LEVEL: 'info',
-        STRIPE_WEBHOOK_SECRETS: secret,
+        STRIPE_WEBHOOK_SECRETS_TEST: secret,
         HOLDFAST_ENCRYPTION_KEY: encryptionKey,
         ...env,
       },

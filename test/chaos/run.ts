@@ -85,7 +85,7 @@ const backendEnv = (webhookSecret: string): Record<string, string> => ({
   DATABASE_URL: viaProxy.toString(),
   STRIPE_API_URL: emulatorServer.url,
   STRIPE_APP_SECRET: appSecret,
-  STRIPE_WEBHOOK_SECRETS: webhookSecret,
+  STRIPE_WEBHOOK_SECRETS_TEST: webhookSecret,
   HOLDFAST_ENCRYPTION_KEY: encryptionKey.toString('base64'),
   SYNC_RATE_LIMIT_TEST: '60',
   SYNC_RATE_LIMIT_PER_ENDPOINT: '30',

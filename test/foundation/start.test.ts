@@ -102,7 +102,7 @@ test.runIf(testDbKind() === 'postgres')(
     if (testDb.target.kind !== 'postgres') throw new Error('unreachable')
     const env = {
       DATABASE_URL: testDb.target.url,
-      STRIPE_WEBHOOK_SECRETS: testWebhookSecret,
+      STRIPE_WEBHOOK_SECRETS_LIVE: testWebhookSecret,
       HOLDFAST_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
     }
     const web = startMain({ ...env, HOLDFAST_ROLE: 'web' })

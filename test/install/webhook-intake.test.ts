@@ -9,6 +9,7 @@ import {
   stripeCustomers,
   stripeEvents,
   timelineEntries,
+  webhookSecrets,
 } from '../../backend/src/db/schema'
 import { startHarness, type Harness } from '../support/harness'
 import { eventFor, signWebhook } from '../support/signing'
@@ -79,12 +80,54 @@ test('a bad, missing, stale or malformed signature is refused with a reason and 
 
 test('any of several secrets is accepted, so secrets can be rotated', async () => {
   h = await startHarness({
-    env: { STRIPE_WEBHOOK_SECRETS: 'whsec_old_secret_1,whsec_new_secret_2' },
+    env: { STRIPE_WEBHOOK_SECRETS_TEST: 'whsec_old_secret_1,whsec_new_secret_2' },
   })
   const event = eventFor('customer.created', customer(), { account: merchant })
   expect((await h.postWebhook(event, { secret: 'whsec_old_secret_1' })).status).toBe(200)
   const again = eventFor('customer.updated', customer(), { account: merchant })
   expect((await h.postWebhook(again, { secret: 'whsec_new_secret_2' })).status).toBe(200)
+})
+
+test('a test-mode secret verifies test events only; a live secret verifies both modes', async () => {
+  h = await startHarness({
+    env: {
+      STRIPE_WEBHOOK_SECRETS_TEST: 'whsec_test_endpoint_secret',
+      STRIPE_WEBHOOK_SECRETS_LIVE: 'whsec_live_endpoint_secret',
+    },
+  })
+  const testSecret = { secret: 'whsec_test_endpoint_secret' }
+  const liveSecret = { secret: 'whsec_live_endpoint_secret' }
+  const event = (livemode: boolean) =>
+    eventFor('customer.created', customer(), { account: merchant, livemode })
+
+  const forged = await h.postWebhook(event(true), testSecret)
+  expect(forged.status).toBe(400)
+  expect(forged.body.error.message).toBe(
+    'Webhook rejected: a live event must be signed with a live endpoint secret (STRIPE_WEBHOOK_SECRETS_LIVE), not a test one.'
+  )
+  expect(await storedEvents(h)).toHaveLength(0)
+
+  expect((await h.postWebhook(event(false), testSecret)).status).toBe(200)
+  // A live Connect endpoint also receives the test events of live-connected accounts.
+  expect((await h.postWebhook(event(false), liveSecret)).status).toBe(200)
+  expect((await h.postWebhook(event(true), liveSecret)).status).toBe(200)
+  const stored = await storedEvents(h)
+  expect(stored.map((e) => e.livemode).sort()).toEqual([false, false, true])
+})
+
+test('the secret of the test endpoint we created cannot verify a live event', async () => {
+  h = await startHarness({ emulator: true, env: { STRIPE_WEBHOOK_SECRETS_LIVE: '' } })
+  const endpoints = await h.db().select().from(webhookSecrets)
+  const secretOf = (livemode: boolean) =>
+    h!.deps.secretBox.open(endpoints.find((e) => e.livemode === livemode)!.secretEnc)
+  const live = eventFor('customer.created', customer(), { account: merchant, livemode: true })
+
+  const forged = await h.postWebhook(live, { secret: secretOf(false) })
+  expect(forged.status).toBe(400)
+  expect(forged.body.error.message).toContain(
+    'a live event must be signed with a live endpoint secret'
+  )
+  expect((await h.postWebhook(live, { secret: secretOf(true) })).status).toBe(200)
 })
 
 test('one event delivered three times is stored once and applied once', async () => {

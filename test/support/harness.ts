@@ -99,7 +99,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const config = loadConfig({
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...emulatorEnv,
-    STRIPE_WEBHOOK_SECRETS: testWebhookSecret,
+    // A live endpoint's secret: it verifies test and live events alike.
+    STRIPE_WEBHOOK_SECRETS_LIVE: testWebhookSecret,
     STRIPE_APP_SECRET: testAppSecret,
     HOLDFAST_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     ...options.env,

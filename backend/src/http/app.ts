@@ -2,6 +2,7 @@
 import { Hono } from 'hono'
 import { ZodError } from 'zod'
 import { AppError } from '../errors'
+import type { WebhookSecret } from '../sync/webhook-endpoints'
 import type { AppDeps, AppEnv } from './context'
 import { requestContext } from './middleware/request-context'
 import { cors } from 'hono/cors'
@@ -26,7 +27,7 @@ import { subscriptionRoutes } from './routes/subscriptions'
 import { ingestSettingsRoutes, trackRoutes } from './routes/track'
 
 export type AppWiring = {
-  webhookSecrets: () => Promise<string[]>
+  webhookSecrets: () => Promise<WebhookSecret[]>
   onEventStored: () => void
 }
 

@@ -8,7 +8,7 @@ import type { Db } from '../db/client'
 import { webhookSecrets } from '../db/schema'
 import type { Logger } from '../log'
 import type { StripeFactory } from '../stripe/client'
-import type { Mode } from '../stripe/mode'
+import { modeOf, type Mode } from '../stripe/mode'
 
 export const webhookEventTypes: Stripe.WebhookEndpointCreateParams.EnabledEvent[] = [
   'account.application.authorized',
@@ -118,13 +118,28 @@ async function ensureOne(deps: EndpointDeps, stripe: Stripe, mode: Mode, url: st
   }
 }
 
+/** A webhook signing secret and the mode of the endpoint it belongs to. */
+export type WebhookSecret = { secret: string; mode: Mode }
+
 /** Every secret a webhook may be signed with; cached briefly, refreshed after endpoint changes. */
-export function webhookSecretSource(deps: { db: Db; secretBox: SecretBox }, fromEnv: string[]) {
-  let cached: { at: number; secrets: string[] } | undefined
-  return async (): Promise<string[]> => {
+export function webhookSecretSource(
+  deps: { db: Db; secretBox: SecretBox },
+  fromEnv: Record<Mode, string[]>
+) {
+  const configured = (['test', 'live'] as Mode[]).flatMap((mode) =>
+    fromEnv[mode].map((secret) => ({ secret, mode }))
+  )
+  let cached: { at: number; secrets: WebhookSecret[] } | undefined
+  return async (): Promise<WebhookSecret[]> => {
     if (cached && Date.now() - cached.at < 30_000) return cached.secrets
     const stored = await deps.db.select().from(webhookSecrets)
-    const secrets = [...fromEnv, ...stored.map((s) => deps.secretBox.open(s.secretEnc))]
+    const secrets = [
+      ...configured,
+      ...stored.map((s) => ({
+        secret: deps.secretBox.open(s.secretEnc),
+        mode: modeOf(s.livemode),
+      })),
+    ]
     cached = { at: Date.now(), secrets }
     return secrets
   }

@@ -5,6 +5,7 @@ import { z } from 'zod'
 import { AppError } from '../../errors'
 import { verifyStripeSignature } from '../../stripe/signatures'
 import { createEventWriter } from '../../sync/event-store'
+import type { WebhookSecret } from '../../sync/webhook-endpoints'
 import type { AppDeps, AppEnv } from '../context'
 
 const EventEnvelope = z.object({
@@ -20,19 +21,22 @@ const EventEnvelope = z.object({
 
 export function webhookRoutes(
   deps: AppDeps,
-  secrets: () => Promise<string[]>,
+  secrets: () => Promise<WebhookSecret[]>,
   onStored: () => void
 ) {
   const events = createEventWriter(deps.db)
   return new Hono<AppEnv>().post('/webhooks/stripe', async (c) => {
     const receivedAt = deps.now()
     const raw = await c.req.text()
-    const check = verifyStripeSignature(
-      raw,
-      c.req.header('stripe-signature'),
-      await secrets(),
-      deps.now().getTime()
-    )
+    const known = await secrets()
+    const verify = (only: WebhookSecret[]) =>
+      verifyStripeSignature(
+        raw,
+        c.req.header('stripe-signature'),
+        only.map((s) => s.secret),
+        deps.now().getTime()
+      )
+    const check = verify(known)
     if (!check.ok) throw new AppError('bad_request', `Webhook rejected: ${check.reason}.`)
     let json: unknown
     try {
@@ -48,6 +52,14 @@ export function webhookRoutes(
       )
     }
     const event = envelope.data
+    // A live event needs a live endpoint's secret; a live Connect endpoint also gets test events
+    // (docs/stripe-api-notes.md §5), so a live secret verifies both and a test secret only test.
+    if (event.livemode && !verify(known.filter((s) => s.mode === 'live')).ok) {
+      throw new AppError(
+        'bad_request',
+        'Webhook rejected: a live event must be signed with a live endpoint secret (STRIPE_WEBHOOK_SECRETS_LIVE), not a test one.'
+      )
+    }
     // Stored (and committed) before we answer: a 2xx means Stripe will not send it again.
     const stored = await events.store({
       id: event.id,
