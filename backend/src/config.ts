@@ -101,6 +101,9 @@ const EnvSchema = z.object({
   SYNC_PAYMENT_METHODS: z.enum(['auto', 'list', 'per_customer']).default('auto'),
   RECONCILE_CRON: z.string().trim().min(9).default('23 3 * * *'),
   OPERATOR_TOKEN: optionalString,
+  OUTBOUND_ALLOW_LOOPBACK: z
+    .enum(['true', 'false'], { message: 'must be true or false' })
+    .default('false'),
 })
 
 export type Config = {
@@ -144,6 +147,8 @@ export type Config = {
   sync: SyncConfig
   /** Guards the operator page when the service listens beyond loopback. */
   operatorToken: string | undefined
+  /** Outbound webhooks to 127.0.0.1/::1/localhost (tests' receivers); private ranges never. */
+  outboundAllowLoopback: boolean
 }
 
 /** Backfill and reconciliation (backend/src/sync). */
@@ -237,5 +242,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       reconcileCron: e.RECONCILE_CRON,
     },
     operatorToken: e.OPERATOR_TOKEN,
+    outboundAllowLoopback: e.OUTBOUND_ALLOW_LOOPBACK === 'true',
   }
 }

@@ -5,6 +5,7 @@ import { createSecretBox, loadEncryptionKey } from './crypto/secret-box'
 import type { Database } from './db/client'
 import type { AppDeps } from './http/context'
 import type { Logger } from './log'
+import { resolveWithSystemDns } from './outbound/target-guard'
 import type { Queue } from './queue/queue'
 import { createStripeFactory } from './stripe/client'
 
@@ -27,5 +28,6 @@ export function buildDeps(
     stripe: createStripeFactory(config),
     secretBox: createSecretBox(key),
     stateKey,
+    outboundTargets: { resolve: resolveWithSystemDns, allowLoopback: config.outboundAllowLoopback },
   }
 }

@@ -15,12 +15,18 @@ let server: Server
 let url: string
 const received: Received[] = []
 let failNext = 0
+let redirectNext = 0
 
 beforeAll(async () => {
   server = createServer((req, res) => {
     let body = ''
     req.on('data', (chunk) => (body += chunk))
     req.on('end', () => {
+      if (redirectNext > 0) {
+        redirectNext--
+        res.writeHead(302, { location: 'http://169.254.169.254/latest/meta-data/' }).end()
+        return
+      }
       if (failNext > 0) {
         failNext--
         res.writeHead(500).end('down')
@@ -32,7 +38,8 @@ beforeAll(async () => {
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`
-  h = await startHarness({ emulator: true })
+  // The receiver is on 127.0.0.1, which outbound webhooks refuse unless explicitly allowed.
+  h = await startHarness({ emulator: true, env: { OUTBOUND_ALLOW_LOOPBACK: 'true' } })
   merchant = await installSettled(h)
 })
 
@@ -113,6 +120,32 @@ test('a failing endpoint is retried with back-off until it answers, and the log 
   expect(latest.every((d) => d.lastStatus === 200)).toBe(true)
   expect(latest.reduce((n, d) => n + d.attempts, 0)).toBe(4)
 }, 60_000)
+
+test('a redirect is an answer, never followed', async () => {
+  received.length = 0
+  redirectNext = 1
+  await h.stripeAs(merchant.accountId).customers.create({ email: 'redirect@example.com' })
+  await settle(h)
+  type Logged = { state: string; attempts: number; lastStatus: number; lastError: string | null }
+  let redirected: Logged | undefined
+  await waitFor(
+    async () => {
+      const log = await api(h, merchant).get(`/api/v1/outbound/endpoints/${endpointId}/deliveries`)
+      redirected = (log.body.deliveries as Logged[]).find((d) => d.lastStatus === 302)
+      return redirected !== undefined
+    },
+    { what: 'the redirected delivery', timeoutMs: 30_000 }
+  )
+  expect(redirected).toMatchObject({ state: 'pending', lastError: 'endpoint answered 302' })
+  // Its retry lands here (not at the Location), so nothing is left in flight for the next test.
+  await waitFor(
+    async () => {
+      const log = await api(h, merchant).get(`/api/v1/outbound/endpoints/${endpointId}/deliveries`)
+      return (log.body.deliveries as Logged[]).every((d) => d.state === 'delivered')
+    },
+    { what: 'the retried delivery', timeoutMs: 30_000 }
+  )
+})
 
 test('a disabled endpoint gets nothing new', async () => {
   await api(h, merchant).patch(`/api/v1/outbound/endpoints/${endpointId}`, { enabled: false })

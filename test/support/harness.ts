@@ -14,6 +14,7 @@ import type { EventDrainer } from '../../backend/src/sync/event-drainer'
 import type { SyncRunner } from '../../backend/src/sync/backfill-runner'
 import { createLogger, type Logger } from '../../backend/src/log'
 import { createQueue, type Queue } from '../../backend/src/queue/queue'
+import type { ResolveHost } from '../../backend/src/outbound/target-guard'
 import {
   extensionHeaders,
   signWebhook,
@@ -71,6 +72,8 @@ export type HarnessOptions = {
   wrapTarget?: (target: DatabaseTarget) => DatabaseTarget
   /** Collect every log line (debug and up) here instead of printing them. */
   logLines?: string[]
+  /** DNS for outbound webhook hosts; by default no name resolves, so no test reaches the network. */
+  resolveHost?: ResolveHost
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -113,7 +116,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   await queue.start()
   // With the emulator, its clock is ours too, so tests can move time (token expiry, trials).
   const now = emulator ? () => new Date(emulator.now() * 1000) : () => new Date()
-  const deps: AppDeps = buildDeps(config, database, queue, log, now)
+  const built = buildDeps(config, database, queue, log, now)
+  const deps: AppDeps = {
+    ...built,
+    outboundTargets: { ...built.outboundTargets, resolve: options.resolveHost ?? resolveNothing },
+  }
   const { app, drainer, syncRunner } = await startRuntime(deps)
   if (emulator) {
     // Webhooks from the emulator go straight into the app: no port needed.
@@ -225,4 +232,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
   }
   return harness
+}
+
+const resolveNothing: ResolveHost = async (hostname) => {
+  throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname} (test harness)`), {
+    code: 'ENOTFOUND',
+  })
 }

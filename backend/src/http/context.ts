@@ -3,6 +3,7 @@ import type { Config } from '../config'
 import type { SecretBox } from '../crypto/secret-box'
 import type { Database, Db } from '../db/client'
 import type { Logger } from '../log'
+import type { OutboundTargetPolicy } from '../outbound/target-guard'
 import type { Queue } from '../queue/queue'
 import type { StripeFactory } from '../stripe/client'
 import type { Mode } from '../stripe/mode'
@@ -18,6 +19,8 @@ export type AppDeps = {
   secretBox: SecretBox
   /** HMAC key for OAuth state, derived from the encryption key. */
   stateKey: Buffer
+  /** Where outbound webhooks may go (DNS resolution injectable for tests). */
+  outboundTargets: OutboundTargetPolicy
 }
 
 /** Who is calling /api/*: only ever taken from a verified Stripe App signature. */

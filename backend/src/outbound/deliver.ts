@@ -1,17 +1,27 @@
 // The `outbound-delivery` worker: POSTs one delivery, signed, and records the attempt. A failure
 // throws so pg-boss retries it with exponential back-off; after MAX_ATTEMPTS it stays `failed`.
+import { request as httpRequest } from 'node:http'
+import { request as httpsRequest } from 'node:https'
+import { isIP } from 'node:net'
 import { eq, sql } from 'drizzle-orm'
 import type { SecretBox } from '../crypto/secret-box'
 import type { Db } from '../db/client'
 import { outboundDeliveries, outboundEndpoints } from '../db/schema'
 import type { Logger } from '../log'
 import { SIGNATURE_HEADER, signPayload } from './sign'
+import { checkOutboundTarget, type OutboundTargetPolicy } from './target-guard'
 
 /** pg-boss's retryLimit (5) + the first try. */
 export const MAX_ATTEMPTS = 6
 const TIMEOUT_MS = 10_000
 
-export type DeliverDeps = { db: Db; now: () => Date; secretBox: SecretBox; log: Logger }
+export type DeliverDeps = {
+  db: Db
+  now: () => Date
+  secretBox: SecretBox
+  log: Logger
+  outboundTargets: OutboundTargetPolicy
+}
 
 export class DeliveryFailed extends Error {}
 
@@ -31,23 +41,22 @@ export async function deliverOutbound(deps: DeliverDeps, deliveryId: string): Pr
   const signature = signPayload(payload, deps.secretBox.open(row.endpoint.secretEnc), timestamp)
   let status: number | null = null
   let error: string | null = null
-  try {
-    const res = await fetch(row.endpoint.url, {
-      method: 'POST',
-      headers: {
+  const url = new URL(row.endpoint.url)
+  const target = await checkOutboundTarget(deps.outboundTargets, url, { unresolved: 'refuse' })
+  if (!target.ok) {
+    // Never connected, so nothing about what answers there reaches the log (no port scanning).
+    error = `not sent: ${target.reason}`
+  } else {
+    try {
+      status = await postToAddress(url, target.address!, payload, {
         'content-type': 'application/json',
         'user-agent': 'Holdfast-Webhooks/1',
         [SIGNATURE_HEADER]: signature,
-      },
-      body: payload,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(TIMEOUT_MS),
-    })
-    status = res.status
-    await res.body?.cancel()
-    if (status < 200 || status >= 300) error = `endpoint answered ${status}`
-  } catch (err) {
-    error = err instanceof Error ? err.message : String(err)
+      })
+      if (status < 200 || status >= 300) error = `endpoint answered ${status}`
+    } catch (err) {
+      error = err instanceof Error ? err.message : String(err)
+    }
   }
   const attempts = row.delivery.attempts + 1
   if (!error) {
@@ -71,6 +80,43 @@ export async function deliverOutbound(deps: DeliverDeps, deliveryId: string): Pr
   })
   deps.log.warn('outbound delivery failed', { deliveryId, attempts, status })
   if (!giveUp) throw new DeliveryFailed(`delivery ${deliveryId}: ${error}`)
+}
+
+/**
+ * POSTs to `address`, the IP the guard checked, not to whatever the name resolves to by now: the
+ * Host header and TLS (SNI, certificate) still use the URL's host name. Redirects are answers,
+ * never followed; the body is not read.
+ */
+function postToAddress(
+  url: URL,
+  address: string,
+  body: string,
+  headers: Record<string, string>
+): Promise<number> {
+  const send = url.protocol === 'https:' ? httpsRequest : httpRequest
+  const hostname = url.hostname.replace(/^\[(.*)\]$/, '$1')
+  return new Promise((resolve, reject) => {
+    const req = send(
+      {
+        host: address,
+        family: isIP(address),
+        port: url.port || undefined,
+        path: `${url.pathname}${url.search}`,
+        method: 'POST',
+        headers: { ...headers, host: url.host, 'content-length': Buffer.byteLength(body) },
+        servername: isIP(hostname) ? undefined : hostname,
+        signal: AbortSignal.timeout(TIMEOUT_MS),
+        agent: false,
+      },
+      (res) => {
+        res.resume()
+        resolve(res.statusCode ?? 0)
+        res.destroy()
+      }
+    )
+    req.on('error', reject)
+    req.end(body)
+  })
 }
 
 async function finish(

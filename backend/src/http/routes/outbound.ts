@@ -9,6 +9,7 @@ import {
 import { outboundDeliveries, outboundEndpoints } from '../../db/schema'
 import { AppError } from '../../errors'
 import { createEndpointSecret } from '../../outbound/sign'
+import { checkOutboundTarget } from '../../outbound/target-guard'
 import type { AppDeps, AppEnv } from '../context'
 import { scopeOf } from './customers'
 
@@ -25,6 +26,18 @@ function view(row: typeof outboundEndpoints.$inferSelect): OutboundEndpoint {
 }
 
 export function outboundRoutes(deps: AppDeps) {
+  // A name that does not resolve yet may be registered: every delivery resolves and checks again.
+  async function assertAllowedTarget(url: string) {
+    const check = await checkOutboundTarget(deps.outboundTargets, new URL(url), {
+      unresolved: 'accept',
+    })
+    if (!check.ok)
+      throw new AppError(
+        'bad_request',
+        `Webhook URLs must reach the public internet, and ${check.reason}; use a public URL`
+      )
+  }
+
   async function find(scope: { accountId: string; livemode: boolean }, id: string) {
     const [row] = UUID.test(id)
       ? await deps.db
@@ -60,6 +73,7 @@ export function outboundRoutes(deps: AppDeps) {
     .post('/outbound/endpoints', async (c) => {
       const scope = scopeOf(c.get('caller'))
       const input = OutboundEndpointCreate.parse(await c.req.json())
+      await assertAllowedTarget(input.url)
       const secret = createEndpointSecret()
       const [row] = await deps.db
         .insert(outboundEndpoints)
@@ -76,6 +90,7 @@ export function outboundRoutes(deps: AppDeps) {
       const scope = scopeOf(c.get('caller'))
       const row = await find(scope, c.req.param('id'))
       const input = OutboundEndpointUpdate.parse(await c.req.json())
+      if (input.url !== undefined) await assertAllowedTarget(input.url)
       const [updated] = await deps.db
         .update(outboundEndpoints)
         .set({
