@@ -50,6 +50,7 @@ describe('bodies the backend accepts', () => {
     ['apply_discount', { promotionCode: 'WELCOME10' }],
     ['apply_discount', { offerId: OFFER }],
     ['change_plan', { priceId: 'price_123', prorationBehavior: 'always_invoice' }],
+    ['change_plan', { priceId: 'price_123', itemId: 'si_123' }],
     ['change_plan', { offerId: OFFER }],
     ['cancel', {}],
     ['cancel', { when: 'now', prorate: 'true', invoiceNow: 'false', reason: 'unused' }],
@@ -74,7 +75,7 @@ test.each([
     { couponId: 'A', promotionCode: 'B' },
     'Give a coupon or a promotion code, not both.',
   ],
-  ['change_plan', {}, 'Pick an offer or enter the new price id (price_…).'],
+  ['change_plan', {}, 'Pick an offer or choose the new plan.'],
   ['pause_collection', { months: 'two' }, 'Enter the pause length as whole months.'],
   ['extend_trial', { days: '' }, 'Enter the number of extra days (1 to 730).'],
 ] as [ActionKind, Values, string][])(

@@ -51,6 +51,8 @@ export type ActionSpec = {
   destructive?: boolean
   /** Offers of these kinds can stand in for the parameters (the offer picker). */
   offerKinds?: OfferKind[]
+  /** The plan picker sets `itemId` and `priceId` from the subscription's plan options. */
+  planPicker?: boolean
   fields: Field[]
   /** Builds the request body from the form; returns a message instead when something is missing. */
   body(values: Values): Record<string, unknown> | string
@@ -163,14 +165,8 @@ export const ACTION_SPECS: Record<ActionKind, ActionSpec> = {
     confirmLabel: 'Change plan',
     toast: 'Plan changed',
     offerKinds: ['switch_price'],
+    planPicker: true,
     fields: [
-      {
-        name: 'priceId',
-        kind: 'text',
-        label: 'New price id',
-        placeholder: 'price_…',
-        when: (v) => !usingOffer(v),
-      },
       {
         name: 'prorationBehavior',
         kind: 'select',
@@ -187,8 +183,12 @@ export const ACTION_SPECS: Record<ActionKind, ActionSpec> = {
     body: (v) =>
       offerOr(v, () => {
         const priceId = v.priceId?.trim()
-        if (!priceId) return 'Pick an offer or enter the new price id (price_…).'
-        return { priceId, prorationBehavior: v.prorationBehavior || 'create_prorations' }
+        if (!priceId) return 'Pick an offer or choose the new plan.'
+        return {
+          priceId,
+          ...(v.itemId ? { itemId: v.itemId } : {}),
+          prorationBehavior: v.prorationBehavior || 'create_prorations',
+        }
       }),
     preview: { path: 'change-plan/preview' },
   },

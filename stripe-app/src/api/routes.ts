@@ -5,6 +5,7 @@ export const routes = {
   account: '/api/v1/account',
   customer: (id: string) => `/api/v1/customers/${enc(id)}`,
   subscription: (id: string) => `/api/v1/subscriptions/${enc(id)}`,
+  planOptions: (id: string) => `/api/v1/subscriptions/${enc(id)}/plan-options`,
   subscriptionAction: (id: string, path: string) => `/api/v1/subscriptions/${enc(id)}/${path}`,
   segments: '/api/v1/segments',
   /** Live count for a draft rule (not offered by the backend yet; the builder degrades). */

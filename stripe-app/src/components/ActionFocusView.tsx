@@ -16,13 +16,14 @@ import {
   TextField,
 } from '@stripe/ui-extension-sdk/ui'
 import { toast } from '../host'
-import { ActionResult, ChangePlanPreview } from '@holdfast/shared/api/actions'
+import { ActionResult, ChangePlanPreview, PlanOptions } from '@holdfast/shared/api/actions'
 import { OfferList, type Offer } from '@holdfast/shared/api/offers'
 import { describeError, type ApiClient } from '../api/client'
 import { routes } from '../api/routes'
 import { initialValues, specFor, wordingOf, type Field, type Values } from '../actions/specs'
 import { useFormat } from '../locale'
 import { Loading } from './PanelStatus'
+import { PlanPicker, planChoiceProblem, type PlanChoices } from './PlanPicker'
 
 export type ActionTarget = { kind: string; subscriptionId: string }
 
@@ -48,6 +49,7 @@ export function ActionFocusView({
   const [values, setValues] = useState<Values>({})
   const [dirty, setDirty] = useState(false)
   const [offers, setOffers] = useState<Offer[] | 'loading' | { error: string }>([])
+  const [plans, setPlans] = useState<PlanChoices | null>(null)
   const [preview, setPreview] = useState<PreviewState>({ kind: 'none' })
   const [pending, setPending] = useState(false)
   const [error, setError] = useState<string | null>(null)
@@ -94,6 +96,28 @@ export function ActionFocusView({
     }
   }, [api, spec, openKey])
 
+  // What a plan change can pick from: the subscription's items and same-currency prices.
+  const subscriptionId = target?.subscriptionId
+  useEffect(() => {
+    if (!spec?.planPicker || !subscriptionId) {
+      setPlans(null)
+      return
+    }
+    let current = true
+    setPlans('loading')
+    api.get(routes.planOptions(subscriptionId), PlanOptions).then(
+      (options) => {
+        if (current) setPlans(options)
+      },
+      (err) => {
+        if (current) setPlans({ error: describeError(err) })
+      }
+    )
+    return () => {
+      current = false
+    }
+  }, [api, spec, subscriptionId, openKey])
+
   const update = useCallback((name: string, value: string) => {
     setValues((v) => ({ ...v, [name]: value }))
     setDirty(true)
@@ -101,7 +125,10 @@ export function ActionFocusView({
     setError(null)
   }, [])
 
-  const built = spec ? spec.body(values) : 'No action selected.'
+  const usingPicker = Boolean(spec?.planPicker && plans && !values.offerId)
+  const built =
+    (usingPicker && plans ? planChoiceProblem(plans, values.itemId) : null) ??
+    (spec ? spec.body(values) : 'No action selected.')
   const bodyKey = typeof built === 'string' ? '' : JSON.stringify(built)
   const previewed = preview.kind === 'ready' && preview.forBody === bodyKey
   const needsPreview = Boolean(spec?.preview) && !previewed
@@ -200,6 +227,9 @@ export function ActionFocusView({
           </Inline>
           {spec.offerKinds && (
             <OfferPicker offers={offers} onChange={(id) => update('offerId', id)} />
+          )}
+          {usingPicker && plans && (
+            <PlanPicker plans={plans} itemId={values.itemId} onChange={update} />
           )}
           {spec.fields
             .filter((field) => !field.when || field.when(values))

@@ -20,6 +20,7 @@ import { afterEach, beforeEach, expect, test } from 'vitest'
 import { accounts } from '../../../backend/src/db/schema'
 import { arrange, emulatorSub, waitForLocal } from '../../../test/actions/support'
 import { startHarness, type Harness } from '../../../test/support/harness'
+import { waitFor } from '../../../test/support/wait'
 import {
   appClientFor,
   buttonsIn,
@@ -65,6 +66,11 @@ function renderCustomer(
 type Wrapper = ReturnType<typeof renderCustomer>['wrapper']
 const value = (w: Wrapper, label: string) => w.find(PropertyListItem, { label })?.props.value
 const stageOf = (w: Wrapper) => w.find(Badge)?.text
+const optionsOf = (node: Pick<Wrapper, 'find'>, name: string) =>
+  node
+    .find(Select, { name })!
+    .findAll('option' as unknown as typeof Select)
+    .map((o) => o.text)
 const loaded = (w: Wrapper) => w.find(PropertyListItem, { label: 'MRR' }) !== null
 
 test('a de-DE user in Auckland: a JPY customer in their locale and zone (not ×100); no MRR is —', async () => {
@@ -248,11 +254,14 @@ test('change plan: the preview shows due now and next invoice before the confirm
   press(wrapper, Button, 'Change plan')
   await settle(update, () => wrapper.find(FocusView)?.props.shown === true, 'the focus view')
   const sheet = () => wrapper.find(FocusView, { title: 'Change plan' })!
+  // A picker of the merchant's prices, not a price id to type; the current price is not offered.
+  await settle(update, () => sheet().find(Select, { name: 'priceId' }) !== null, 'the plans')
+  expect(sheet().find(TextField, { name: 'priceId' })).toBeNull()
+  expect(optionsOf(sheet(), 'priceId')).toEqual(['Choose a plan', 'Pro · $50.00 / month'])
+  expect(field(sheet(), 'itemId')).toBeNull() // one item: nothing to choose
   sheet()
-    .find(TextField, { name: 'priceId' })!
-    .trigger('onChange', {
-      target: { value: bigger.id },
-    })
+    .find(Select, { name: 'priceId' })!
+    .trigger('onChange', { target: { value: bigger.id } })
   sheet()
     .find(Select, { name: 'prorationBehavior' })!
     .trigger('onChange', { target: { value: 'always_invoice' } })
@@ -278,6 +287,101 @@ test('change plan: the preview shows due now and next invoice before the confirm
   expect(host.toasts).toEqual([{ message: 'Plan changed', type: 'success' }])
   expect(emulatorSub(h, m, sub.id).items.data[0]!.price.id).toBe(bigger.id)
   await settle(update, () => value(wrapper, 'MRR') === '$50.00', 'MRR at the new price')
+})
+
+test('change plan on a subscription with two items: choose the item, then a same-currency plan', async () => {
+  const { m, stripe, product, price } = await arrange(h)
+  const customer = await stripe.customers.create({
+    email: 'two-items@example.com',
+    payment_method: 'pm_card_visa',
+    invoice_settings: { default_payment_method: 'pm_card_visa' },
+  })
+  const seats = await stripe.products.create({ name: 'Seats' })
+  const seat = await stripe.prices.create({
+    product: seats.id,
+    currency: 'usd',
+    unit_amount: 500,
+    recurring: { interval: 'month' },
+  })
+  const seatYearly = await stripe.prices.create({
+    product: seats.id,
+    currency: 'usd',
+    unit_amount: 5000,
+    recurring: { interval: 'month', interval_count: 12 },
+    nickname: 'Annual seat',
+  })
+  // Another currency is never offered: Stripe refuses mixed currencies on one subscription.
+  await stripe.prices.create({
+    product: product.id,
+    currency: 'eur',
+    unit_amount: 1800,
+    recurring: { interval: 'month' },
+  })
+  const sub = await stripe.subscriptions.create({
+    customer: customer.id,
+    items: [{ price: price.id }, { price: seat.id, quantity: 3 }],
+  })
+  await waitForLocal(h, m, sub.id, (s) => s.items.data.length === 2, 'the two-item subscription')
+  const seatItem = sub.items.data.find((i) => i.price.id === seat.id)!
+  // The drawer loads once: wait until the backend offers this subscription's actions.
+  await waitFor(
+    async () => {
+      const profile = await h.as(m).get(`/api/v1/customers/${customer.id}`)
+      return (profile.body.actions ?? []).some(
+        (a: { kind: string; subscriptionId: string }) =>
+          a.kind === 'change_plan' && a.subscriptionId === sub.id
+      )
+    },
+    { what: 'the two-item subscription in the profile', timeoutMs: 30_000 }
+  )
+
+  const { wrapper, update } = renderCustomer(m, customer.id)
+  await settle(update, () => loaded(wrapper), 'the customer profile')
+  await settle(update, () => findButton(wrapper, Button, 'Change plan') !== null, 'the actions')
+  press(wrapper, Button, 'Change plan')
+  await update()
+  const sheet = () => wrapper.find(FocusView, { title: 'Change plan' })!
+  expect(sheet().text).toContain(sub.id)
+  await settle(update, () => field(sheet(), 'itemId') !== null, 'the item picker')
+  expect(optionsOf(sheet(), 'itemId')).toEqual([
+    'Choose the item',
+    'Pro · $20.00 / month × 1',
+    'Seats · $5.00 / month × 3',
+  ])
+  // Until an item is chosen nothing can be previewed or sent.
+  expect(buttonsIn(sheet(), 'primaryAction')[0]!.props.disabled).toBe(true)
+  expect(findButton(sheet(), Button, 'Preview cost')!.props.disabled).toBe(true)
+
+  sheet()
+    .find(Select, { name: 'itemId' })!
+    .trigger('onChange', { target: { value: seatItem.id } })
+  await update()
+  expect(optionsOf(sheet(), 'priceId')).toEqual([
+    'Choose a plan',
+    'Pro · $20.00 / month',
+    'Pro · $50.00 / month',
+    'Seats · Annual seat · $50.00 every 12 months',
+  ])
+  sheet()
+    .find(Select, { name: 'priceId' })!
+    .trigger('onChange', { target: { value: seatYearly.id } })
+  await update()
+  press(sheet(), Button, 'Preview cost')
+  await settle(
+    update,
+    () => sheet().find(PropertyListItem, { label: 'Due now' }) !== null,
+    'the preview'
+  )
+  pressIn(sheet(), 'primaryAction', 'Change plan')
+  await settle(update, () => host.toasts.length > 0, 'the toast')
+  expect(host.toasts).toEqual([{ message: 'Plan changed', type: 'success' }])
+  const items = emulatorSub(h, m, sub.id).items.data
+  expect(items.map((i) => [i.price.id, i.quantity]).sort()).toEqual(
+    [
+      [price.id, 1],
+      [seatYearly.id, 3],
+    ].sort()
+  )
 })
 
 test('apply discount with an offer from the picker; MRR drops at once', async () => {
