@@ -35,7 +35,6 @@ test('an offer coupon is added next to the existing discount; traits and MRR fol
   // …with its discount and coupon rows, so the MRR before the action counts it.
   await waitFor(async () => (await traitsOf(h, m, customer.id))?.['mrr.usd'] === 1900, {
     what: 'MRR with the first discount',
-    timeoutMs: 30_000,
   })
   const keptId = emulatorSub(h, m, sub.id).discounts[0] as string
 

@@ -58,7 +58,7 @@ test('items of the subscription, and same-currency active recurring prices by pr
       const archivedRow = rows.find((r) => r.id === archived.id)
       return rows.length === created.length && (archivedRow?.data as Stripe.Price).active === false
     },
-    { what: 'the new prices synced', timeoutMs: 30_000 }
+    { what: 'the new prices synced' }
   )
   const res = await get()
   expect(res.status).toBe(200)

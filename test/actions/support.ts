@@ -54,7 +54,7 @@ export async function arrange(
         .where(and(eq(syncRuns.accountId, m.accountId), eq(syncRuns.livemode, m.livemode)))
       return runs.length > 0 && runs.every((r) => r.state === 'done' || r.state === 'failed')
     },
-    { what: 'the initial import', timeoutMs: 30_000 }
+    { what: 'the initial import' }
   )
   const stripe = h.stripeAs(m.accountId, m.mode)
   const product = await stripe.products.create({ name: 'Pro' })
@@ -86,7 +86,7 @@ export async function arrange(
   // Traits and segment memberships are refreshed together, after the row: wait for both.
   await waitFor(
     async () => (await traitsOf(h, m, customer.id))?.['subscription.status'] === expected,
-    { what: `traits of ${customer.id} with a ${expected} subscription`, timeoutMs: 30_000 }
+    { what: `traits of ${customer.id} with a ${expected} subscription` }
   )
   return { m, stripe, product, price, bigger, customer, sub }
 }
@@ -124,7 +124,7 @@ export async function waitForLocal(
       const s = await localSub(h, m, id)
       return !!s && check(s)
     },
-    { what, timeoutMs: 30_000 }
+    { what }
   )
 }
 

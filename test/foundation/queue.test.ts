@@ -48,7 +48,7 @@ test('each queued job is handled exactly once across two workers', async () => {
   const total = 60
   for (let n = 0; n < total; n++) await queueA.send('selftest', { n })
 
-  await waitFor(() => handled.length >= total, { timeoutMs: 30_000 })
+  await waitFor(() => handled.length >= total, { what: 'every job handled' })
   await new Promise((r) => setTimeout(r, 1_000)) // a duplicate would show up in this time
   const numbers = handled.map((h) => h.n).sort((x, y) => x - y)
   expect(numbers).toEqual(Array.from({ length: total }, (_, n) => n))
@@ -84,6 +84,6 @@ test('a queued job survives a process restart', async () => {
   await queue.work<{ note: string }>('selftest', async (job) => {
     seen.push(job.data.note)
   })
-  await waitFor(() => seen.length > 0, { timeoutMs: 15_000 })
+  await waitFor(() => seen.length > 0, { what: 'the job after the restart' })
   expect(seen).toEqual(['queued before the crash'])
 })

@@ -137,7 +137,6 @@ test.runIf(testDbKind() === 'postgres')(
     // The customer row and the event's outcome are written in separate steps: wait for the last.
     await waitFor(async () => (await db.select().from(stripeEvents))[0]?.outcome === 'applied', {
       what: 'the worker to apply the event',
-      timeoutMs: 45_000,
     })
     const [applied] = await db.select().from(stripeEvents)
     expect(applied).toMatchObject({ outcome: 'applied', attempts: 1 })

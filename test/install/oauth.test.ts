@@ -74,7 +74,6 @@ test('install stores the tokens sealed, refreshes after expiry, and uninstall pu
   h.emulator!.uninstall(merchant.accountId, 'test')
   await waitFor(async () => (await h!.db().select().from(stripeCustomers)).length === 0, {
     what: 'data purged',
-    timeoutMs: 20_000,
   })
   const [after] = await h.db().select().from(accounts)
   expect(after?.status).toBe('uninstalled')

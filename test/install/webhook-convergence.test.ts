@@ -5,6 +5,7 @@ import { afterEach, expect, test } from 'vitest'
 import { stripeCustomers, stripeEvents, stripeSubscriptions } from '../../backend/src/db/schema'
 import { Random } from '@holdfast/stripe-emulator'
 import { startHarness, type Harness } from '../support/harness'
+import { testDbKind } from '../support/test-database'
 import { waitFor } from '../support/wait'
 
 let h: Harness | undefined
@@ -15,7 +16,11 @@ afterEach(async () => {
 
 type Captured = { headers: Record<string, string>; body: string }
 
-test.each([1, 2, 3])(
+// Each seed is one delivery order. The freshness guard's SQL is the same on both databases, so
+// each order runs once, on one of them: PGlite (the slower) one, Postgres two.
+const seeds = testDbKind() === 'pglite' ? [1] : [2, 3]
+
+test.each(seeds)(
   '200+ events shuffled, duplicated and same-second converge to Stripe (seed %i)',
   async (seed) => {
     h = await startHarness({
@@ -95,7 +100,7 @@ test.each([1, 2, 3])(
       async () =>
         (await h!.db().select().from(stripeEvents)).filter((e) => e.processedAt !== null).length ===
         uniqueEvents + 1, // + the install's account.application.authorized
-      { what: 'every event processed', timeoutMs: 30_000 }
+      { what: 'every event processed' }
     )
 
     const state = h.emulator!.account(merchant.accountId, 'test')

@@ -3,7 +3,7 @@
 // migrated once (ours and pg-boss's): a PGlite dump per worker process, a Postgres template
 // database per migration set. Migrating each one took ~2 s on PGlite.
 import { createHash, randomBytes } from 'node:crypto'
-import { readdirSync, readFileSync } from 'node:fs'
+import { openAsBlob, readdirSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import postgres from 'postgres'
@@ -101,16 +101,21 @@ async function installSchema(database: Database): Promise<void> {
 
 let pgliteDump: Promise<Blob> | undefined
 function migratedPgliteDump(): Promise<Blob> {
-  pgliteDump ??= (async () => {
-    const database = await openDatabase({ kind: 'pglite', dataDir: undefined })
-    try {
-      await installSchema(database)
-      return await database.dump!()
-    } finally {
-      await database.close()
-    }
-  })()
+  // Built once per run by the pglite project's global setup (test/support/pglite-global-setup.ts);
+  // each test file runs in its own process, and migrating there took ~2 s per file.
+  const built = process.env.HOLDFAST_TEST_PGLITE_DUMP
+  pgliteDump ??= built ? openAsBlob(built) : buildMigratedPgliteDump()
   return pgliteDump
+}
+
+export async function buildMigratedPgliteDump(): Promise<Blob> {
+  const database = await openDatabase({ kind: 'pglite', dataDir: undefined })
+  try {
+    await installSchema(database)
+    return await database.dump!()
+  } finally {
+    await database.close()
+  }
 }
 
 // Named by a hash of the migrations and pg-boss's version, so a changed schema gets a new one.

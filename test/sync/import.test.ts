@@ -163,7 +163,7 @@ test('while importing, health says importing with progress per type, never done'
       if (body.state === 'importing' && progress > 10 && progress < 90) midway = body
       return midway !== undefined || body.state === 'done'
     },
-    { what: 'health midway', intervalMs: 100, timeoutMs: 30_000 }
+    { what: 'health midway', intervalMs: 100 }
   )
   expect(midway).toBeDefined()
   expect(midway!.done).toBe(false)

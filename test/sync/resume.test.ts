@@ -38,7 +38,11 @@ async function plannedImport(seed: number) {
 
 class Crash extends Error {}
 
-test.each([1, 2, 3, 4])(
+// Each seed is one crash point. Resuming is the same SQL on both databases, so each point runs
+// once, on one of them (and the SIGKILL points, which need a second process, on Postgres).
+const crashSeeds = testDbKind() === 'pglite' ? [1, 2] : [3, 4]
+
+test.each(crashSeeds)(
   'a worker dying at a random page (seed %i) is resumed: identical result',
   async (seed) => {
     const merchant = await plannedImport(seed)

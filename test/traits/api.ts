@@ -57,7 +57,7 @@ export async function traitsWhen(
         traits = (row?.traits ?? {}) as Record<string, unknown>
         return row !== undefined && check(traits)
       },
-      { what: `${what} of ${customerId}`, timeoutMs: 20_000 }
+      { what: `${what} of ${customerId}` }
     )
   } catch (err) {
     // Say what the synced rows hold, to tell a missed refresh from a stale copy.
@@ -106,7 +106,7 @@ export async function installSettled(h: Harness): Promise<Installed> {
         )
       return running.length === 0
     },
-    { what: `the import of ${merchant.accountId}`, timeoutMs: 30_000 }
+    { what: `the import of ${merchant.accountId}` }
   )
   return merchant
 }

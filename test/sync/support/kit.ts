@@ -68,7 +68,7 @@ export async function waitForRun(
   h: Harness,
   scope: AccountScope,
   kind: 'backfill' | 'reconcile' = 'backfill',
-  timeoutMs = 60_000
+  timeoutMs = 120_000
 ) {
   let run: Awaited<ReturnType<typeof runsOf>>[number] | undefined
   await waitFor(
