@@ -71,13 +71,16 @@ describe.runIf(testDbKind() === 'pglite')('the preview in Chromium', () => {
   })
 
   /** A fresh page on the customer's drawer, failing on any page error or console error. */
-  async function openCustomer(role?: string): Promise<Page> {
+  /** `failedRequestsExpected`: the browser logs every 4xx answer (live mode: not connected). */
+  async function openCustomer(role?: string, failedRequestsExpected = false): Promise<Page> {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
     cleanup.push(() => page.close())
     const problems: string[] = []
     page.on('pageerror', (e) => problems.push(e.message))
     page.on('console', (m) => {
-      if (m.type() === 'error') problems.push(m.text())
+      if (m.type() !== 'error') return
+      if (failedRequestsExpected && m.text().startsWith('Failed to load resource')) return
+      problems.push(m.text())
     })
     cleanup.push(() => expect(problems).toEqual([]))
     await page.goto(`${preview.url}#customer/${a.customer.id}`)
@@ -133,6 +136,15 @@ describe.runIf(testDbKind() === 'pglite')('the preview in Chromium', () => {
       /\$\d+\.\d\d/
     )
     expect(emulatorSub(h, a.m, a.sub.id).items.data[0]?.price.id).toBe(a.price.id) // not yet changed
+  }, 60_000)
+
+  test('the mode switch shows live mode as Stripe would: not connected, and no test-mode notice', async () => {
+    const page = await openCustomer(undefined, true)
+    await page.locator('input[name=preview-test-mode]').uncheck()
+    const drawer = page.locator('.drawer')
+    await drawer.getByText('Holdfast is not connected').waitFor()
+    expect(await drawer.getByText(/in live mode/).count()).toBe(1)
+    expect(await drawer.getByText('Test mode', { exact: true }).count()).toBe(0)
   }, 60_000)
 
   test('a view-only user sees the customer but no write action', async () => {
