@@ -126,7 +126,7 @@ describe.runIf(testDbKind() === 'pglite')('the preview in Chromium', () => {
     await page.locator('.drawer').getByRole('button', { name: 'Change plan' }).click()
     const sheet = page.getByRole('dialog', { name: 'Change plan' })
     const confirm = sheet.locator('footer').getByRole('button', { name: 'Change plan' })
-    await sheet.getByLabel('New price id').fill(a.bigger.id)
+    await sheet.getByLabel('New plan').selectOption(a.bigger.id)
     expect(await confirm.isDisabled()).toBe(true)
     expect(await sheet.getByText('Due now').count()).toBe(0)
     await sheet.getByRole('button', { name: 'Preview cost' }).click()
