@@ -98,7 +98,6 @@ const EnvSchema = z.object({
   SYNC_TASK_LEASE_SECONDS: z.coerce.number().positive().default(30),
   SYNC_PAGE_SIZE: z.coerce.number().int().min(1).max(100).default(100),
   SYNC_PAGES_IN_MEMORY: z.coerce.number().int().min(1).default(32),
-  SYNC_PAYMENT_METHODS: z.enum(['auto', 'list', 'per_customer']).default('auto'),
   RECONCILE_CRON: z.string().trim().min(9).default('23 3 * * *'),
   OPERATOR_TOKEN: optionalString,
   OUTBOUND_ALLOW_LOOPBACK: z
@@ -164,8 +163,6 @@ export type SyncConfig = {
   pageSize: number
   /** Pages listed but not yet written, at most, per process (bounds memory). */
   pagesInMemory: number
-  /** `list`: one paymentMethods.list; `per_customer`: one list per customer (what real Stripe allows). */
-  paymentMethods: 'list' | 'per_customer'
   reconcileCron: string
 }
 
@@ -232,13 +229,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       leaseSeconds: e.SYNC_TASK_LEASE_SECONDS,
       pageSize: e.SYNC_PAGE_SIZE,
       pagesInMemory: e.SYNC_PAGES_IN_MEMORY,
-      // Real Stripe lists a customer's payment methods only per customer; a stand-in may allow one list.
-      paymentMethods:
-        e.SYNC_PAYMENT_METHODS === 'auto'
-          ? e.STRIPE_API_URL
-            ? 'list'
-            : 'per_customer'
-          : e.SYNC_PAYMENT_METHODS,
       reconcileCron: e.RECONCILE_CRON,
     },
     operatorToken: e.OPERATOR_TOKEN,

@@ -159,14 +159,13 @@ try {
       ${createSecretBox(encryptionKey).seal(merchant.keys.test.secret)})`)
 
   // 1. Import, the worker killed at random points of it (by the emulator's request count).
-  const listed = ['customers', 'subscriptions', 'invoices', 'charges', 'payment_methods']
+  const listed = ['customers', 'subscriptions', 'invoices', 'charges']
   const state = emulator.account(merchant.id, mode)
   const sizes = [
     state.customers.size,
     state.subscriptions.size,
     state.invoices.size,
     state.charges.size,
-    state.paymentMethods.size,
   ]
   const pages = sizes.reduce((n, size) => n + Math.ceil(size / pageSize), 0)
   const killAt = Array.from({ length: importKills }, () =>

@@ -52,6 +52,24 @@ export function emulatorObjects(em: Emulator, accountId: string, mode: 'test' | 
   } as Record<string, Map<string, unknown>>
 }
 
+/**
+ * Objects the import cannot see, which we hold only if a webhook brought them: payment methods
+ * that are no customer's or subscription's default (Stripe has no account-wide list of those).
+ */
+export function unlistable(em: Emulator, accountId: string, mode: 'test' | 'live'): Set<string> {
+  const state = em.account(accountId, mode)
+  const defaults = new Set<string>()
+  const add = (pm: unknown) => {
+    const id = typeof pm === 'string' ? pm : (pm as { id?: string } | null)?.id
+    if (id) defaults.add(id)
+  }
+  for (const c of state.customers.values()) add(c.invoice_settings?.default_payment_method)
+  for (const s of state.subscriptions.values()) add(s.default_payment_method)
+  return new Set(
+    [...state.paymentMethods.values()].map((pm) => pm.id).filter((id) => !defaults.has(id))
+  )
+}
+
 /** Equal as JSON, whatever the key order (jsonb reorders keys); undefined keys are absent. */
 export function isDeepEqual(a: unknown, b: unknown): boolean {
   return JSON.stringify(sortKeys(a)) === JSON.stringify(sortKeys(b))
@@ -88,12 +106,13 @@ export async function compareMirror(
 ): Promise<MirrorDiff[]> {
   const scope: AccountScope = { accountId, livemode: mode === 'live' }
   const out: MirrorDiff[] = []
+  const optional = unlistable(em, accountId, mode)
   for (const [type, objects] of Object.entries(emulatorObjects(em, accountId, mode))) {
     const held = await heldObjects(db, scope, type)
     out.push({
       type,
       expected: objects.size,
-      missing: [...objects.keys()].filter((id) => !held.has(id)),
+      missing: [...objects.keys()].filter((id) => !held.has(id) && !optional.has(id)),
       extra: [...held.keys()].filter((id) => !objects.has(id)),
       differing: [...objects.entries()]
         .filter(([id, o]) => held.has(id) && !isDeepEqual(held.get(id), o))

@@ -4,6 +4,7 @@ import { afterEach, expect, test } from 'vitest'
 import { saveApiKey } from '../../backend/src/accounts/credentials'
 import { syncTasks } from '../../backend/src/db/schema'
 import { startHarness, type Harness } from '../support/harness'
+import { emulatorObjects, unlistable } from '../support/mirror'
 import { waitFor } from '../support/wait'
 import {
   emulatorCounts,
@@ -40,9 +41,16 @@ test('install imports everything: equal to the emulator object for object, healt
     done: true,
     import: { state: 'done', choice: 'existing', progress: 100 },
   })
+  const cards = emulatorObjects(h.emulator!, merchant.accountId, 'test').payment_method!.size
+  const unlisted = unlistable(h.emulator!, merchant.accountId, 'test').size
   for (const o of health.body.objects) {
     expect(o.state).toBe('done')
     expect(o.failures).toEqual([])
+    if (o.type === 'payment_method') {
+      // The defaults, which ride in customer and subscription pages (a card may be seen twice).
+      expect(o.held).toBe(cards - unlisted)
+      continue
+    }
     expect(o.held).toBe(expected[o.type] ?? 0)
     expect(o.atStripe).toBe(expected[o.type] ?? 0)
   }
@@ -79,15 +87,19 @@ test('"only changes from now on" imports nothing and health says so', async () =
   expect(health.body.objects.find((o: { type: string }) => o.type === 'customer').held).toBe(0)
 })
 
-test('payment methods per customer (what real Stripe allows) after the customers', async () => {
-  h = await startHarness({
-    emulator: true,
-    env: { ...syncTestEnv, SYNC_PAYMENT_METHODS: 'per_customer' },
-  })
+test('default payment methods come inside the customer and subscription pages: no payment-method list', async () => {
+  h = await startHarness({ emulator: true, env: syncTestEnv })
   const merchant = await installSeeded(h, { customers: 120, seed: 5 })
   const run = await waitForRun(h, merchant.scope)
   expect(run.state).toBe('done')
   await expectMirrors(h, merchant)
+  const requests = h.emulator!.counters().byEndpoint
+  expect(Object.keys(requests).filter((e) => e.includes('payment_methods'))).toEqual([])
+  // Stored as ids, the shape webhooks carry.
+  const customers = [...(await heldObjects(h.db(), merchant.scope, 'customer')).values()]
+  expect(customers.some((c) => typeof c.invoice_settings.default_payment_method === 'string')).toBe(
+    true
+  )
 })
 
 test('a type Stripe refuses fails with its reason; health never says done', async () => {

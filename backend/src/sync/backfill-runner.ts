@@ -15,7 +15,6 @@ import {
   num,
   parseJson,
   runListTask,
-  runPaymentMethodsByCustomer,
   stripeClient,
   sweepRuns,
   TaskLost,
@@ -27,7 +26,7 @@ import {
   type TaskStats,
   type RunKind,
 } from './backfill'
-import { listSpecs, listTypes, PM_BY_CUSTOMER } from './list-objects'
+import { listSpecs, listTypes } from './list-objects'
 import { createRateLimiter, type RateLimiter } from './rate-limiter'
 import { runVerifyTask } from './reconcile'
 import { callStripe, describeError, isRateLimited, isRetryable, sleep } from './stripe-call'
@@ -65,7 +64,6 @@ const PRIORITY_MS = 1_000
 /** Claim order: the small catalogue first (parents, one page each), then the largest types. */
 const claimRank = sql.raw(`case t.object_type
   ${listTypes.map((type, i) => `when '${type}' then ${listSpecs[type].weight < 0.1 ? i : 100 - Math.round(listSpecs[type].weight * 50)}`).join('\n  ')}
-  when '${PM_BY_CUSTOMER}' then 90
   else 200 end`)
 
 export function startSyncRunner(deps: SyncDeps, options: SyncRunnerOptions = {}): SyncRunner {
@@ -117,9 +115,6 @@ export function startSyncRunner(deps: SyncDeps, options: SyncRunnerOptions = {})
             and (t.object_type not like 'verify:%' or not exists (
               select 1 from sync_tasks d where d.run_id = t.run_id
                 and d.object_type not like 'verify:%' and d.state in ('pending', 'running')))
-            and (t.object_type <> ${PM_BY_CUSTOMER} or not exists (
-              select 1 from sync_tasks d where d.run_id = t.run_id
-                and d.object_type = 'customer' and d.state in ('pending', 'running')))
             and (select count(*) from sync_tasks o where o.run_id = t.run_id
                    and o.object_type = t.object_type and o.state = 'running'
                    and o.locked_until >= now()) < ${cap}
@@ -248,7 +243,6 @@ export function startSyncRunner(deps: SyncDeps, options: SyncRunnerOptions = {})
     }
     try {
       if (task.objectType.startsWith('verify:')) await runVerifyTask(ctx)
-      else if (task.objectType === PM_BY_CUSTOMER) await runPaymentMethodsByCustomer(ctx)
       else await runListTask(ctx)
     } catch (err) {
       if (crashed || err instanceof TaskLost || controller.signal.aborted) return

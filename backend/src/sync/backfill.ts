@@ -14,15 +14,7 @@ import { rowsOf, type Db } from '../db/client'
 import { accounts, syncCursors, syncRuns, syncTasks } from '../db/schema'
 import { errorMessage, type Logger } from '../log'
 import type { Queue } from '../queue/queue'
-import {
-  listSpecs,
-  listTypes,
-  PM_BY_CUSTOMER,
-  PM_BY_CUSTOMER_ENDPOINT,
-  allPages,
-  type Fetch,
-  type ListType,
-} from './list-objects'
+import { listSpecs, listTypes, type Fetch, type ListType } from './list-objects'
 import type { RateLimiter } from './rate-limiter'
 import { callStripe } from './stripe-call'
 import { objectSpecs, type StripeObject } from './stripe-objects'
@@ -104,8 +96,6 @@ export class TaskLost extends Error {
 }
 
 const DAY = 86_400
-/** Per-customer payment method listing: customers per page (one request each). */
-const PM_CUSTOMER_BATCH = 25
 
 export const openStates = ['pending', 'running'] as const
 
@@ -179,18 +169,10 @@ export type NewTask = {
  * The list tasks of a full listing: per type one task from a day before the account existed, and
  * one for anything older (normally empty: one request). Small catalogue types get one task.
  */
-export function listingTasks(
-  config: Pick<Config, 'sync'>,
-  hint: number | null,
-  windowStart: number | null = null
-): NewTask[] {
+export function listingTasks(hint: number | null, windowStart: number | null = null): NewTask[] {
   const tasks: NewTask[] = []
-  for (const type of listTypes) {
-    const objectType =
-      type === 'payment_method' && config.sync.paymentMethods === 'per_customer'
-        ? PM_BY_CUSTOMER
-        : type
-    const small = listSpecs[type].weight < 0.1
+  for (const objectType of listTypes) {
+    const small = listSpecs[objectType].weight < 0.1
     if (windowStart !== null || small || hint === null) {
       tasks.push({ objectType, windowStart, windowEnd: null })
     } else {
@@ -328,7 +310,7 @@ export async function startImport(
         startedAt: deps.now(),
       })
       .returning({ id: syncRuns.id })
-    await insertTasks(tx, scope, run!.id, listingTasks(deps.config, hint))
+    await insertTasks(tx, scope, run!.id, listingTasks(hint))
     return { runId: run!.id, started: true, state: 'running' }
   })
 }
@@ -386,7 +368,7 @@ export async function stripeClient(deps: CredentialDeps, scope: AccountScope): P
 type Entry = {
   object: StripeObject
   children: Array<{ type: string; object: StripeObject }>
-  /** The `created` the task's window is over (the customer's, for per-customer payment methods). */
+  /** The `created` the task's window is over. */
   key: number | null
 }
 
@@ -394,12 +376,12 @@ type PageMeta = {
   /** Version of everything on the page: when its request was sent. */
   at: number
   hasMore: boolean
-  /** Id and created of the page's last (oldest) object, or of the last customer processed. */
+  /** Id and created of the page's last (oldest) object. */
   cursor: string | null
   cursorCreated: number | null
   /** Created of the page's first (newest) object. */
   newest: number | null
-  /** Objects the cursor moved over (listed objects; customers for per-customer payment methods). */
+  /** Objects the cursor moved over. */
   advanced: number
 }
 
@@ -604,63 +586,6 @@ export async function runListTask(ctx: TaskContext): Promise<void> {
   }
 }
 
-/**
- * Payment methods where Stripe lists them only per customer: over the customers we hold, newest
- * first, a batch per page (one request per customer, concurrently under the limiter).
- */
-export async function runPaymentMethodsByCustomer(ctx: TaskContext): Promise<void> {
-  const { task, deps } = ctx
-  const scope = { accountId: task.accountId, livemode: task.livemode }
-  for (;;) {
-    const windowStart = task.windowStart
-    const customers = rowsOf<{ id: string; created: unknown }>(
-      await deps.db.execute(sql`
-        select id, created from stripe_customers
-        where account_id = ${scope.accountId} and livemode = ${scope.livemode} and deleted_at is null
-          ${windowStart !== null ? sql`and created >= ${windowStart}` : sql``}
-          ${task.windowEnd !== null ? sql`and created < ${task.windowEnd}` : sql``}
-          ${
-            task.cursor !== null && task.cursorCreated !== null
-              ? sql`and (created, id) < (${task.cursorCreated}::bigint, ${task.cursor}::text)`
-              : sql``
-          }
-        order by created desc, id desc
-        limit ${PM_CUSTOMER_BATCH}`)
-    )
-    const at = ctx.nowSeconds()
-    const lists = await Promise.all(
-      customers.map((c) =>
-        allPages(ctx.fetch, PM_BY_CUSTOMER_ENDPOINT, (s, after) =>
-          s.customers.listPaymentMethods(c.id, { limit: 100, starting_after: after })
-        ).catch((err: unknown) => {
-          // Deleted at Stripe since we listed it: nothing to list.
-          if ((err as { statusCode?: number }).statusCode === 404) return []
-          throw err
-        })
-      )
-    )
-    const last = customers.at(-1)
-    const entries: Entry[] = lists.flatMap((list, i) =>
-      list.map((object) => ({ object, children: [], key: num(customers[i]!.created) }))
-    )
-    const result = await commitPage(
-      ctx,
-      entries,
-      {
-        at,
-        hasMore: customers.length === PM_CUSTOMER_BATCH,
-        cursor: last?.id ?? null,
-        cursorCreated: last ? num(last.created) : null,
-        newest: customers[0] ? num(customers[0].created) : null,
-        advanced: customers.length,
-      },
-      'payment_method'
-    )
-    ctx.hooks?.afterCommit?.({ task, page: task.pages, objects: entries.length })
-    if (result.done) return
-  }
-}
-
 // ---------------------------------------------------------------------------------------------
 // Runs
 
@@ -751,7 +676,6 @@ export function summarizeTasks(
 
 /** Object types a task writes. */
 export function writtenBy(taskType: string): string[] {
-  if (taskType === PM_BY_CUSTOMER) return ['payment_method']
   if (taskType.startsWith('verify:')) return [taskType.slice('verify:'.length)]
   return listSpecs[taskType as ListType]?.writes ?? []
 }

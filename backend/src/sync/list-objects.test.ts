@@ -107,3 +107,29 @@ test("a customer's own discount becomes a discount row", async () => {
   expect(rows.get('customer')).toHaveLength(2)
   expect(rows.get('discount')!.map((d) => d.id)).toEqual(['di_9'])
 })
+
+test('expanded default payment methods become rows; their owners keep the ids', async () => {
+  const card = (id: string) => ({ id, object: 'payment_method', customer: 'cus_1', type: 'card' })
+  const customers = await listSpecs.customer.split!(
+    [
+      {
+        id: 'cus_1',
+        object: 'customer',
+        invoice_settings: { default_payment_method: card('pm_1') },
+      },
+      { id: 'cus_2', object: 'customer', invoice_settings: { default_payment_method: null } },
+    ],
+    fakeFetch({}).fetch
+  )
+  expect(customers.get('payment_method')!.map((p) => p.id)).toEqual(['pm_1'])
+  expect(customers.get('customer')![0]!.invoice_settings).toEqual({
+    default_payment_method: 'pm_1',
+  })
+
+  const subs = await listSpecs.subscription.split!(
+    [{ id: 'sub_1', object: 'subscription', default_payment_method: card('pm_2'), discounts: [] }],
+    fakeFetch({}).fetch
+  )
+  expect(subs.get('payment_method')!.map((p) => p.id)).toEqual(['pm_2'])
+  expect(subs.get('subscription')![0]!.default_payment_method).toBe('pm_2')
+})

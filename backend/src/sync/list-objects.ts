@@ -1,6 +1,7 @@
 // What the import lists, one Stripe list endpoint per object type, and how each page is turned into
-// rows: objects that ride inside others (subscription items, discounts, invoice payments) are taken
-// out, and paged further where Stripe's embedded list stopped (items past 10, payments).
+// rows: objects that ride inside others (subscription items, discounts, invoice payments, default
+// payment methods) are taken out, and paged further where Stripe's embedded list stopped (items
+// past 10, payments).
 import type Stripe from 'stripe'
 import { idOf, type StripeObject } from './stripe-objects'
 
@@ -13,13 +14,8 @@ export const listTypes = [
   'subscription',
   'invoice',
   'charge',
-  'payment_method',
 ] as const
 export type ListType = (typeof listTypes)[number]
-
-/** Payment methods listed one customer at a time (what real Stripe allows), after the customers. */
-export const PM_BY_CUSTOMER = 'payment_method_by_customer'
-export const PM_BY_CUSTOMER_ENDPOINT = 'GET /v1/customers/:id/payment_methods'
 
 export type ListParams = {
   limit: number
@@ -79,29 +75,48 @@ export const listSpecs: Record<ListType, ListSpec> = {
   customer: {
     type: 'customer',
     endpoint: 'GET /v1/customers',
-    writes: ['customer', 'discount'],
+    writes: ['customer', 'discount', 'payment_method'],
     weight: 1,
-    list: (s, p) => page(s.customers.list(p)),
+    // The default card rides along: Stripe has no account-wide list of customers' payment methods.
+    list: (s, p) =>
+      page(s.customers.list({ ...p, expand: ['data.invoice_settings.default_payment_method'] })),
     async split(customers) {
       // A customer-level discount rides inside the customer.
       const discounts = customers
         .map((c) => c.discount)
         .filter((d): d is StripeObject => isObject(d) && typeof d.id === 'string')
+      const paymentMethods: StripeObject[] = []
+      for (const customer of customers) {
+        const settings = customer.invoice_settings
+        if (isObject(settings)) {
+          const pm = takeExpanded(settings, 'default_payment_method')
+          if (pm) paymentMethods.push(pm)
+        }
+      }
       return new Map([
         ['customer', customers],
         ['discount', discounts],
+        ['payment_method', paymentMethods],
       ])
     },
   },
   subscription: {
     type: 'subscription',
     endpoint: 'GET /v1/subscriptions',
-    writes: ['subscription', 'subscription_item', 'discount'],
+    writes: ['subscription', 'subscription_item', 'discount', 'payment_method'],
     weight: 0.9,
-    list: (s, p) => page(s.subscriptions.list({ ...p, status: 'all', expand: ['data.discounts'] })),
+    list: (s, p) =>
+      page(
+        s.subscriptions.list({
+          ...p,
+          status: 'all',
+          expand: ['data.discounts', 'data.default_payment_method'],
+        })
+      ),
     async split(subs, fetch) {
       const items: StripeObject[] = []
       const discounts: StripeObject[] = []
+      const paymentMethods: StripeObject[] = []
       const stored: StripeObject[] = []
       for (const sub of subs) {
         const embedded = sub.items as { data?: StripeObject[]; has_more?: boolean } | undefined
@@ -123,12 +138,15 @@ export const listSpecs: Record<ListType, ListSpec> = {
           for (const d of list) if (isObject(d) && typeof d.id === 'string') discounts.push(d)
           sub.discounts = list.map((d) => idOf(d) ?? d)
         }
+        const pm = takeExpanded(sub, 'default_payment_method')
+        if (pm) paymentMethods.push(pm)
         stored.push(sub)
       }
       return new Map([
         ['subscription', stored],
         ['subscription_item', items],
         ['discount', discounts],
+        ['payment_method', paymentMethods],
       ])
     },
   },
@@ -169,13 +187,6 @@ export const listSpecs: Record<ListType, ListSpec> = {
     weight: 1.2,
     list: (s, p) => page(s.charges.list(p)),
   },
-  payment_method: {
-    type: 'payment_method',
-    endpoint: 'GET /v1/payment_methods',
-    writes: ['payment_method'],
-    weight: 1.05,
-    list: (s, p) => page(s.paymentMethods.list(p as Stripe.PaymentMethodListParams)),
-  },
 }
 
 /** Which list type brings each stored object type. */
@@ -191,7 +202,7 @@ export const parentListOf: Record<string, ListType> = {
   invoice: 'invoice',
   invoice_payment: 'invoice',
   charge: 'charge',
-  payment_method: 'payment_method',
+  payment_method: 'customer',
 }
 
 /** Endpoint of a retrieve-by-id, for the limiter. */
@@ -226,6 +237,17 @@ export async function allPages(
     if (!p.has_more || data.length === 0) return out
     after = data[data.length - 1]!.id
   }
+}
+
+/**
+ * An expanded object taken out of its owner, which keeps the id (the shape webhooks carry).
+ * @see https://docs.stripe.com/api/payment_methods/list (customers' cards are not listed account-wide)
+ */
+function takeExpanded(owner: StripeObject, key: string): StripeObject | undefined {
+  const value = owner[key]
+  if (!isObject(value) || typeof value.id !== 'string') return undefined
+  owner[key] = value.id
+  return value
 }
 
 function isObject(v: unknown): v is StripeObject {

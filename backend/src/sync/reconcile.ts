@@ -119,7 +119,7 @@ export async function runReconcile(
     let hint: number | null = null
     if (mode === 'full') hint = await accountCreated(deps, scope)
     const tasks: NewTask[] = [
-      ...listingTasks(deps.config, hint, windowStart),
+      ...listingTasks(hint, windowStart),
       ...syncedObjectTypes.map((type) => ({
         objectType: `verify:${type}`,
         windowStart,
@@ -246,7 +246,8 @@ function candidatesSql(ctx: TaskContext, type: string, afterId: string | null) {
   else if (type === 'discount')
     scopeSql = sql`((t.subscription_id is not null and ${seen('subscription', sql`t.subscription_id`)})
       or (t.subscription_id is null and t.customer_id is not null and ${seen('customer', sql`t.customer_id`)}))`
-  else if (type === 'payment_method' && ctx.deps.config.sync.paymentMethods === 'per_customer')
+  // Payment methods ride inside customers (their default); others came by webhook.
+  else if (type === 'payment_method')
     scopeSql = sql`(t.customer_id is not null and ${seen('customer', sql`t.customer_id`)})`
   else
     scopeSql = sql`(t.created is null or (t.created <= ${task.windowEnd ?? task.runStartedAt}

@@ -1,4 +1,4 @@
-// Payment methods: list by customer, retrieve, attach (ids or `pm_card_*` tokens), detach.
+// Payment methods: list by customer (Treasury-only without one), retrieve, attach (ids or `pm_card_*` tokens), detach.
 import { route, type Ctx, type Route } from '../context'
 import { missingParam } from '../errors'
 import { paginate } from '../list'
@@ -6,20 +6,21 @@ import { optString } from '../params'
 import { attachPaymentMethod, findCustomer } from './customers'
 import { must, pathId, respond } from './shared'
 
+/**
+ * Without `customer`, Stripe lists only Treasury-flow payment methods (none here), never the
+ * customers' cards.
+ * @see https://docs.stripe.com/api/payment_methods/list
+ */
 function list(ctx: Ctx): unknown {
   const customer = optString(ctx.params, 'customer')
   const type = optString(ctx.params, 'type')
-  const source = customer
-    ? ctx.state.paymentMethods.group('customer', customer)
-    : ctx.state.paymentMethods
   const page = paginate(
-    source,
+    ctx.state.paymentMethods.group('customer', customer ?? ''),
     ctx.params,
     '/v1/payment_methods',
     'payment_method',
     (pm) =>
-      (customer === undefined || pm.customer === customer) &&
-      (type === undefined || pm.type === type)
+      customer !== undefined && pm.customer === customer && (type === undefined || pm.type === type)
   )
   return respond(ctx, page)
 }
