@@ -275,6 +275,7 @@ export const stripeEvents = pgTable(
     type: text('type').notNull(),
     created: bigint('created', { mode: 'number' }).notNull(),
     apiVersion: text('api_version'),
+    /** The event; `{ unstorable: true, raw }` (the signed body as text) when jsonb refused it. */
     payload: jsonb('payload').notNull(),
     /** webhook | events_api */
     source: text('source').notNull().default('webhook'),

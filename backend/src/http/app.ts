@@ -5,6 +5,8 @@ import { AppError } from '../errors'
 import type { WebhookSecret } from '../sync/webhook-endpoints'
 import type { AppDeps, AppEnv } from './context'
 import { requestContext } from './middleware/request-context'
+import { bodyLimits } from './middleware/body-limits'
+import { describeDataError, isDataError } from '../db/errors'
 import { cors } from 'hono/cors'
 import { extensionHeaders, verifyExtensionSignature } from './middleware/extension-auth'
 import { enforceRolePolicy } from './middleware/role-policy'
@@ -35,6 +37,7 @@ export function createApp(deps: AppDeps, wiring: AppWiring) {
   const app = new Hono<AppEnv>()
   app.use('*', requestContext(deps.log))
   app.use('*', securityHeaders(deps.config.publicUrl))
+  app.use('*', bodyLimits())
   app.route('/', healthRoutes(deps))
   app.route('/', operatorRoutes(deps))
   app.route('/', oauthRoutes(deps))
@@ -94,6 +97,12 @@ export function createApp(deps: AppDeps, wiring: AppWiring) {
       }))
       const message = `Invalid request: ${fields.map((f) => `${f.field}: ${f.message}`).join('; ')}`
       return c.json({ error: { code: 'bad_request', message, fields, requestId } }, 400)
+    }
+    // A value Postgres refused (NUL, out-of-range number or date) came from the client.
+    if (isDataError(err)) {
+      const message = describeDataError(err)
+      deps.log.warn('value refused by the database', { path: c.req.path, message })
+      return c.json({ error: { code: 'bad_request', message, requestId } }, 400)
     }
     deps.log.error('unhandled error', { err, path: c.req.path })
     return c.json(

@@ -3,6 +3,7 @@
 // processes can drain it and each event is applied by one of them.
 import { sql } from 'drizzle-orm'
 import { rowsOf, type Db } from '../db/client'
+import { isDataError } from '../db/errors'
 import { stripeEvents } from '../db/schema'
 
 export type NewEvent = typeof stripeEvents.$inferInsert
@@ -69,16 +70,6 @@ export function createEventWriter(db: Db, options: { maxBatch?: number } = {}) {
       })
     },
   }
-}
-
-/** SQLSTATE class 22: the statement reached Postgres and a value in it was refused. */
-function isDataError(err: unknown): boolean {
-  // drizzle wraps the driver's error (which carries the SQLSTATE) as its cause.
-  for (let e = err; e instanceof Error; e = e.cause) {
-    const code = (e as { code?: unknown }).code
-    if (typeof code === 'string' && code.startsWith('22')) return true
-  }
-  return false
 }
 
 /** Inserts many events at once; returns the ids that were new (not stored before). */

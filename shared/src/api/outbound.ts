@@ -13,14 +13,18 @@ export const OutboundEndpointCreate = z.strictObject({
     .default([...OUTBOUND_EVENT_TYPES]),
 })
 
-export const OutboundEndpointUpdate = z.strictObject({
-  url: z
-    .url({ protocol: /^https?$/ })
-    .max(2000)
-    .optional(),
-  eventTypes: z.array(OutboundEventType).min(1).optional(),
-  enabled: z.boolean().optional(),
-})
+export const OutboundEndpointUpdate = z
+  .strictObject({
+    url: z
+      .url({ protocol: /^https?$/ })
+      .max(2000)
+      .optional(),
+    eventTypes: z.array(OutboundEventType).min(1).optional(),
+    enabled: z.boolean().optional(),
+  })
+  .refine((b) => Object.keys(b).length > 0, {
+    message: 'give at least one of url, eventTypes or enabled to change',
+  })
 
 export const OutboundEndpoint = z.object({
   id: z.string(),

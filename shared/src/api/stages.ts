@@ -32,7 +32,19 @@ export const IngestKeyCreated = z.object({
   createdAt: z.string(),
 })
 
-const Timestamp = z.union([z.number().int().positive(), z.iso.datetime({ offset: true })])
+/** 9999-12-31T23:59:59Z: any later date is a mistake (JS dates end at 8.64e12 s, Postgres sooner). */
+const MAX_UNIX_SECONDS = 253_402_300_799
+const Timestamp = z.union([
+  z
+    .number()
+    .int()
+    .positive()
+    .max(MAX_UNIX_SECONDS, 'unix seconds, at most 253402300799 (year 9999)'),
+  z.iso.datetime({ offset: true }).refine((iso) => {
+    const ms = Date.parse(iso)
+    return ms >= 0 && ms <= MAX_UNIX_SECONDS * 1000
+  }, 'a date between 1970 and 9999'),
+])
 
 export const TrackRequest = z
   .strictObject({

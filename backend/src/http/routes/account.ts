@@ -10,6 +10,7 @@ import { accounts } from '../../db/schema'
 import { AppError } from '../../errors'
 import { queueImportAfterInstall } from '../../sync/backfill'
 import type { AppDeps, AppEnv, Caller } from '../context'
+import { jsonBody } from '../json-body'
 
 const ApiKeyBody = z.object({
   apiKey: z
@@ -38,13 +39,13 @@ export function accountRoutes(deps: AppDeps) {
     })
     .post('/account/api-key/check', async (c) => {
       const caller = c.get('caller')
-      const { apiKey } = ApiKeyBody.parse(await c.req.json())
+      const { apiKey } = ApiKeyBody.parse(await jsonBody(c))
       assertKeyMode(apiKey, caller)
       return c.json(await checkApiKey(deps, caller, apiKey))
     })
     .post('/account/api-key', async (c) => {
       const caller = c.get('caller')
-      const { apiKey } = ApiKeyBody.parse(await c.req.json())
+      const { apiKey } = ApiKeyBody.parse(await jsonBody(c))
       assertKeyMode(apiKey, caller)
       const check = await checkApiKey(deps, caller, apiKey)
       if (!check.ok)

@@ -23,19 +23,7 @@ import { resumeCollection } from '../../actions/resume-collection'
 import type { ActionAnswer } from '../../actions/run-action'
 import { AppError } from '../../errors'
 import type { AppDeps, AppEnv } from '../context'
-
-async function jsonBody(c: Context<AppEnv>): Promise<Record<string, unknown>> {
-  const text = await c.req.text()
-  if (!text.trim()) return {}
-  try {
-    const parsed: unknown = JSON.parse(text)
-    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
-      return parsed as Record<string, unknown>
-  } catch {
-    // fall through
-  }
-  throw new AppError('bad_request', 'The request body must be a JSON object.')
-}
+import { jsonBody } from '../json-body'
 
 /** The click's idempotency key: `Idempotency-Key` header or `clientKey` in the body. */
 function clientKeyOf(c: Context<AppEnv>, body: { clientKey?: string }): string {

@@ -4,6 +4,7 @@ import { z } from 'zod'
 import { CreateOfferRequest, UpdateOfferRequest } from '@holdfast/shared/api/offers'
 import { archiveOffer, createOffer, getOffer, listOffers, renameOffer } from '../../actions/offers'
 import type { AppDeps, AppEnv } from '../context'
+import { jsonBody } from '../json-body'
 
 const ListQuery = z.object({
   includeArchived: z
@@ -19,14 +20,14 @@ export function offerRoutes(deps: AppDeps) {
       return c.json({ data: await listOffers(deps, c.get('caller'), { includeArchived }) })
     })
     .post('/offers', async (c) => {
-      const input = CreateOfferRequest.parse(await c.req.json())
+      const input = CreateOfferRequest.parse(await jsonBody(c))
       return c.json(await createOffer(deps, c.get('caller'), input), 201)
     })
     .get('/offers/:id', async (c) =>
       c.json(await getOffer(deps, c.get('caller'), offerIdOf(c.req.param('id'))))
     )
     .patch('/offers/:id', async (c) => {
-      const { name } = UpdateOfferRequest.parse(await c.req.json())
+      const { name } = UpdateOfferRequest.parse(await jsonBody(c))
       return c.json(await renameOffer(deps, c.get('caller'), offerIdOf(c.req.param('id')), name))
     })
     .delete('/offers/:id', async (c) =>

@@ -12,6 +12,7 @@ import { createEndpointSecret } from '../../outbound/sign'
 import { checkOutboundTarget } from '../../outbound/target-guard'
 import type { AppDeps, AppEnv } from '../context'
 import { scopeOf } from './customers'
+import { jsonBody } from '../json-body'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
@@ -72,7 +73,7 @@ export function outboundRoutes(deps: AppDeps) {
     })
     .post('/outbound/endpoints', async (c) => {
       const scope = scopeOf(c.get('caller'))
-      const input = OutboundEndpointCreate.parse(await c.req.json())
+      const input = OutboundEndpointCreate.parse(await jsonBody(c))
       await assertAllowedTarget(input.url)
       const secret = createEndpointSecret()
       const [row] = await deps.db
@@ -89,7 +90,7 @@ export function outboundRoutes(deps: AppDeps) {
     .patch('/outbound/endpoints/:id', async (c) => {
       const scope = scopeOf(c.get('caller'))
       const row = await find(scope, c.req.param('id'))
-      const input = OutboundEndpointUpdate.parse(await c.req.json())
+      const input = OutboundEndpointUpdate.parse(await jsonBody(c))
       if (input.url !== undefined) await assertAllowedTarget(input.url)
       const [updated] = await deps.db
         .update(outboundEndpoints)

@@ -11,6 +11,7 @@ import {
 } from '../../accounts/roles'
 import type { AppDeps, AppEnv } from '../context'
 import { scopeOf } from './customers'
+import { jsonBody } from '../json-body'
 
 export function roleRoutes(deps: AppDeps) {
   return new Hono<AppEnv>()
@@ -24,7 +25,7 @@ export function roleRoutes(deps: AppDeps) {
     .put('/settings/roles/:role', async (c) => {
       const caller = c.get('caller')
       const role = RoleIdSchema.parse(c.req.param('role'))
-      const { permissions } = RoleOverrideRequest.parse(await c.req.json())
+      const { permissions } = RoleOverrideRequest.parse(await jsonBody(c))
       await setRoleOverride(deps.db, scopeOf(caller), role, permissions, caller.userId, deps.now())
       return c.json({ roles: await describeRolePolicy(deps.db, scopeOf(caller)) })
     })

@@ -20,6 +20,7 @@ import {
 } from '../../segments/segment-store'
 import type { AppDeps, AppEnv } from '../context'
 import { scopeOf } from './customers'
+import { jsonBody } from '../json-body'
 
 export function segmentRoutes(deps: AppDeps) {
   return new Hono<AppEnv>()
@@ -33,18 +34,18 @@ export function segmentRoutes(deps: AppDeps) {
       return c.json({ segments: list })
     })
     .post('/segments', async (c) => {
-      const input = SegmentCreate.parse(await c.req.json())
+      const input = SegmentCreate.parse(await jsonBody(c))
       return c.json(await createSegment(deps, scopeOf(c.get('caller')), input), 201)
     })
     .post('/segments/preview', async (c) => {
-      const { rule } = SegmentPreviewRequest.parse(await c.req.json())
+      const { rule } = SegmentPreviewRequest.parse(await jsonBody(c))
       return c.json(await previewSegment(deps.db, scopeOf(c.get('caller')), rule, deps.now()))
     })
     .get('/segments/:id', async (c) =>
       c.json(await getSegmentSummary(deps.db, scopeOf(c.get('caller')), c.req.param('id')))
     )
     .patch('/segments/:id', async (c) => {
-      const input = SegmentUpdate.parse(await c.req.json())
+      const input = SegmentUpdate.parse(await jsonBody(c))
       return c.json(await updateSegment(deps, scopeOf(c.get('caller')), c.req.param('id'), input))
     })
     .delete('/segments/:id', async (c) => {

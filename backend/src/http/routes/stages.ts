@@ -5,6 +5,7 @@ import { recomputeStages } from '../../stages/recompute-stages'
 import { readFeatureSettings, writeFeatureSetting } from '../../stages/settings'
 import type { AppDeps, AppEnv } from '../context'
 import { scopeOf } from './customers'
+import { jsonBody } from '../json-body'
 
 export function stageRoutes(deps: AppDeps) {
   return new Hono<AppEnv>()
@@ -14,7 +15,7 @@ export function stageRoutes(deps: AppDeps) {
     })
     .put('/stages/settings', async (c) => {
       const scope = scopeOf(c.get('caller'))
-      const { mapping } = StageSettings.parse(await c.req.json())
+      const { mapping } = StageSettings.parse(await jsonBody(c))
       await writeFeatureSetting(deps.db, scope, 'stageMapping', mapping)
       const changed = await recomputeStages(deps, scope, mapping)
       return c.json({ mapping, changed })

@@ -12,6 +12,7 @@ import { buildSyncHealth } from '../../sync/health'
 import { createRateLimiter, type RateLimiter } from '../../sync/rate-limiter'
 import { requestReconcile } from '../../sync/reconcile'
 import type { AppDeps, AppEnv, Caller } from '../context'
+import { jsonBody } from '../json-body'
 
 export function syncRoutes(deps: AppDeps) {
   // Buckets live in the database: this limiter shares them with every worker.
@@ -26,8 +27,7 @@ export function syncRoutes(deps: AppDeps) {
     })
     .post('/sync/import', async (c) => {
       const caller = c.get('caller')
-      const text = await c.req.text()
-      const { choice } = SyncImportRequest.parse(text ? JSON.parse(text) : {})
+      const { choice } = SyncImportRequest.parse(await jsonBody(c))
       await activeAccount(deps, caller)
       const result = await startImport({ ...deps, limiter: limiterOf() }, caller, choice)
       if (result.started) wakeSyncRunners()

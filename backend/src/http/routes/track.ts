@@ -8,6 +8,7 @@ import { AppError } from '../../errors'
 import { readFeatureSettings, writeFeatureSetting } from '../../stages/settings'
 import type { AppDeps, AppEnv } from '../context'
 import { scopeOf } from './customers'
+import { jsonBody } from '../json-body'
 
 /** Activity stamped further ahead than this is clamped to now (a client clock running fast). */
 const FUTURE_SLACK_MS = 5 * 60_000
@@ -27,7 +28,7 @@ export function trackRoutes(deps: AppDeps) {
         'unauthorized',
         'This ingest key is unknown or was rotated; use the current one'
       )
-    const body = TrackRequest.parse(await c.req.json())
+    const body = TrackRequest.parse(await jsonBody(c))
     const settings = await readFeatureSettings(deps.db, scope)
     const customerId = await resolveTrackedCustomer(deps.db, scope, settings.identity, body)
     const now = deps.now()
@@ -70,7 +71,7 @@ export function ingestSettingsRoutes(deps: AppDeps) {
       return c.json({ key: created.key, createdAt: created.createdAt.toISOString() }, 201)
     })
     .put('/settings/identity', async (c) => {
-      const identity = IdentitySetting.parse(await c.req.json())
+      const identity = IdentitySetting.parse(await jsonBody(c))
       await writeFeatureSetting(deps.db, scopeOf(c.get('caller')), 'identity', identity)
       return c.json(identity)
     })

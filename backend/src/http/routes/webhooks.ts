@@ -2,20 +2,25 @@
 // The stored row is the job: workers claim unprocessed events from stripe_events (see sync/event-drainer).
 import { Hono } from 'hono'
 import { z } from 'zod'
+import { describeDataError, isDataError } from '../../db/errors'
 import { AppError } from '../../errors'
 import { verifyStripeSignature } from '../../stripe/signatures'
 import { createEventWriter } from '../../sync/event-store'
 import type { WebhookSecret } from '../../sync/webhook-endpoints'
 import type { AppDeps, AppEnv } from '../context'
+import { isStorableText } from '../json-body'
 
+// The envelope goes into text and bigint columns, so its fields must be values Postgres takes;
+// only the payload (jsonb) may still be refused, and then it is stored as text (see below).
+const StorableText = z.string().refine(isStorableText, 'contains \\u0000 or an unpaired surrogate')
 const EventEnvelope = z.object({
-  id: z.string().startsWith('evt_'),
+  id: StorableText.pipe(z.string().startsWith('evt_').max(255)),
   object: z.literal('event'),
-  type: z.string().min(1),
-  created: z.number().int(),
+  type: StorableText.pipe(z.string().min(1).max(255)),
+  created: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
   livemode: z.boolean(),
-  account: z.string().startsWith('acct_').optional(),
-  api_version: z.string().nullish(),
+  account: StorableText.pipe(z.string().startsWith('acct_').max(255)).optional(),
+  api_version: StorableText.pipe(z.string().max(255)).nullish(),
   data: z.object({ object: z.record(z.string(), z.unknown()) }),
 })
 
@@ -60,8 +65,7 @@ export function webhookRoutes(
         'Webhook rejected: a live event must be signed with a live endpoint secret (STRIPE_WEBHOOK_SECRETS_LIVE), not a test one.'
       )
     }
-    // Stored (and committed) before we answer: a 2xx means Stripe will not send it again.
-    const stored = await events.store({
+    const row = {
       id: event.id,
       accountId: event.account ?? null,
       livemode: event.livemode,
@@ -71,6 +75,21 @@ export function webhookRoutes(
       payload: json as Record<string, unknown>,
       source: 'webhook',
       receivedAt,
+    }
+    // Stored (and committed) before we answer: a 2xx means Stripe will not send it again.
+    const stored = await events.store(row).catch(async (err: unknown) => {
+      if (!isDataError(err)) throw err
+      // jsonb refused the payload (a \u0000 in it): keep the signed body as text, finished and
+      // failed with the reason, and acknowledge, or Stripe would retry it for three days.
+      const reason = describeDataError(err)
+      deps.log.warn('webhook payload stored as text', { eventId: event.id, reason })
+      return events.store({
+        ...row,
+        payload: { unstorable: true, raw },
+        processedAt: receivedAt,
+        outcome: 'failed',
+        error: `Payload not applied: ${reason}`,
+      })
     })
     if (stored) onStored()
     return c.json({ received: true, duplicate: !stored })
