@@ -103,6 +103,7 @@ const EnvSchema = z.object({
   OUTBOUND_ALLOW_LOOPBACK: z
     .enum(['true', 'false'], { message: 'must be true or false' })
     .default('false'),
+  OAUTH_PENDING_INSTALLS_MAX: z.coerce.number().int().positive().default(1000),
 })
 
 export type Config = {
@@ -148,6 +149,8 @@ export type Config = {
   operatorToken: string | undefined
   /** Outbound webhooks to 127.0.0.1/::1/localhost (tests' receivers); private ranges never. */
   outboundAllowLoopback: boolean
+  /** Installs started (/oauth/install) and not yet back from Stripe, at most (unexpired states). */
+  oauthPendingInstallsMax: number
 }
 
 /** Backfill and reconciliation (backend/src/sync). */
@@ -233,5 +236,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     },
     operatorToken: e.OPERATOR_TOKEN,
     outboundAllowLoopback: e.OUTBOUND_ALLOW_LOOPBACK === 'true',
+    oauthPendingInstallsMax: e.OAUTH_PENDING_INSTALLS_MAX,
   }
 }

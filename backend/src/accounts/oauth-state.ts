@@ -1,17 +1,34 @@
 // OAuth `state`: signed (HMAC), single-use (a row consumed atomically) and expiring (10 minutes).
 // The mode travels inside it, so the callback knows which platform key exchanges the code.
+// /oauth/install is unauthenticated, so rows are bounded: expired ones are swept, and at most
+// `maxPending` installs can wait for Stripe's answer at once.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
-import { and, eq, gt, isNull } from 'drizzle-orm'
+import { and, count, eq, gt, lte } from 'drizzle-orm'
 import type { Db } from '../db/client'
 import { oauthStates } from '../db/schema'
+import { AppError } from '../errors'
 import type { Mode } from '../stripe/mode'
 
 const STATE_TTL_MS = 10 * 60 * 1000
 
+/** Deletes states past their expiry, used or not (also run by the hourly purge job). */
+export async function sweepExpiredOAuthStates(deps: { db: Db; now: () => Date }): Promise<void> {
+  await deps.db.delete(oauthStates).where(lte(oauthStates.expiresAt, deps.now()))
+}
+
 export async function createOAuthState(
   deps: { db: Db; now: () => Date; stateKey: Buffer },
-  mode: Mode
+  mode: Mode,
+  maxPending: number
 ): Promise<string> {
+  await sweepExpiredOAuthStates(deps)
+  const [pending] = await deps.db.select({ n: count() }).from(oauthStates)
+  if ((pending?.n ?? 0) >= maxPending) {
+    throw new AppError(
+      'rate_limited',
+      'Too many installs are waiting for Stripe right now. Try again in a few minutes.'
+    )
+  }
   const nonce = randomBytes(18).toString('base64url')
   await deps.db.insert(oauthStates).values({
     nonce,
@@ -32,13 +49,12 @@ export async function consumeOAuthState(
   const expected = Buffer.from(sign(deps.stateKey, `${nonce}.${mode}`))
   const given = Buffer.from(signature)
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined
+  // Deleting the row is what makes the state single-use: a second callback finds nothing.
   const used = await deps.db
-    .update(oauthStates)
-    .set({ usedAt: deps.now() })
+    .delete(oauthStates)
     .where(
       and(
         eq(oauthStates.nonce, nonce),
-        isNull(oauthStates.usedAt),
         gt(oauthStates.expiresAt, deps.now()),
         eq(oauthStates.livemode, mode === 'live')
       )

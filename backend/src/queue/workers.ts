@@ -1,4 +1,5 @@
 // Which handler serves which queue. Features register their workers here.
+import { sweepExpiredOAuthStates } from '../accounts/oauth-state'
 import { purgeAccountData, purgeDueAccounts } from '../accounts/uninstall'
 import { recordDueOutcomes } from '../actions/outcomes'
 import type { AppDeps } from '../http/context'
@@ -15,13 +16,17 @@ export async function registerWorkers(deps: AppDeps): Promise<void> {
   await deps.queue.work<{ note?: string }>('selftest', async (job) => {
     deps.log.info('selftest job handled', { jobId: job.id })
   })
-  // A job names one account (uninstalled with no grace period), or none: the hourly sweep.
+  // A job names one account (uninstalled with no grace period), or none: the hourly sweep
+  // (accounts past their grace period, and expired OAuth states).
   await deps.queue.work<{ accountId?: string; livemode?: boolean }>(
     'purge-account',
     async (job) => {
       const { accountId, livemode } = job.data
       if (accountId && livemode !== undefined) await purgeAccountData(deps, { accountId, livemode })
-      else await purgeDueAccounts(deps)
+      else {
+        await purgeDueAccounts(deps)
+        await sweepExpiredOAuthStates(deps)
+      }
     }
   )
   await deps.queue.schedule('purge-account', '17 * * * *')

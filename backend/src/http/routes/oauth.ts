@@ -33,7 +33,10 @@ export function oauthRoutes(deps: AppDeps) {
       const url = new URL(deps.config.stripe.authorizeUrl)
       url.searchParams.set('client_id', clientId)
       url.searchParams.set('redirect_uri', `${deps.config.publicUrl}/oauth/callback`)
-      url.searchParams.set('state', await createOAuthState(deps, mode))
+      url.searchParams.set(
+        'state',
+        await createOAuthState(deps, mode, deps.config.oauthPendingInstallsMax)
+      )
       return c.redirect(url.toString(), 302)
     })
     .get('/oauth/callback', async (c) => {
