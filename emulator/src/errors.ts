@@ -48,6 +48,23 @@ export function invalidParam(param: string, message: string) {
   return new StripeApiError(400, 'invalid_request_error', message, 'parameter_invalid', param)
 }
 
+/**
+ * A value outside an enum: Stripe names the param and lists the values, with no error code
+ * ("Invalid status: must be one of active, past_due, …, all, or ended", recorded from the API in
+ * public emulators' tests; see docs/stripe-api-notes.md §9).
+ */
+export function invalidEnum(param: string, allowed: readonly string[]) {
+  const list =
+    allowed.length > 1 ? `${allowed.slice(0, -1).join(', ')}, or ${allowed.at(-1)}` : allowed[0]
+  return new StripeApiError(
+    400,
+    'invalid_request_error',
+    `Invalid ${param}: must be one of ${list}`,
+    undefined,
+    param
+  )
+}
+
 export function notFound(kind: string, id: string, param = 'id') {
   return new StripeApiError(
     404,

@@ -1,5 +1,5 @@
 // Typed readers over parsed form params. Each throws Stripe's 400 naming the bad param.
-import { invalidParam, missingParam } from './errors'
+import { invalidEnum, invalidParam, missingParam } from './errors'
 import type { FormObject, FormValue } from './form'
 
 export type Params = FormObject
@@ -97,7 +97,7 @@ export function optEnum<T extends string>(
   const v = optString(p, key)
   if (v === undefined) return undefined
   if (!(allowed as readonly string[]).includes(v)) {
-    throw invalidParam(key, `Invalid ${key}: must be one of ${allowed.join(', ')}`)
+    throw invalidEnum(key, allowed)
   }
   return v as T
 }
