@@ -63,19 +63,31 @@ async function healthzMs() {
   return performance.now() - start
 }
 
-test("the probe's 199 lists of 500 values get a 400 naming the limit, and nothing is stored", async () => {
+test("the probe's 199 lists of 500 values are refused unread (413); one over the value budget gets a 400 naming the limit; nothing is stored", async () => {
+  // The probe's ~670 KB is over the API's 256 KB body limit: refused before it is parsed.
   const huge = listsRule(199, 500)
   expect(JSON.stringify(huge).length).toBeGreaterThan(600_000)
-  const limit = `A rule has at most ${MAX_RULE_VALUES} values across its conditions (this one has 99500)`
+  for (const [path, body] of [
+    ['/api/v1/segments/preview', { rule: huge }],
+    ['/api/v1/segments', { name: 'Huge', rule: huge }],
+  ] as const) {
+    const res = await api(h, a).post(path, body)
+    expect(res.status).toBe(413)
+    expect(res.body.error.code).toBe('payload_too_large')
+  }
+  expect(await segmentsNamed(a, 'Huge')).toEqual([])
 
-  const preview = await api(h, a).post('/api/v1/segments/preview', { rule: huge })
+  // Within the body limit, the rule's own budget answers: 11 lists of 500 values (~60 KB).
+  const over = listsRule(11, 500)
+  expect(JSON.stringify(over).length).toBeLessThan(256 * 1024)
+  const limit = `A rule has at most ${MAX_RULE_VALUES} values across its conditions (this one has 5500)`
+  const preview = await api(h, a).post('/api/v1/segments/preview', { rule: over })
   expect(preview.status).toBe(400)
   expect(preview.body.error.message).toContain(limit)
-
-  const saved = await api(h, a).post('/api/v1/segments', { name: 'Huge', rule: huge })
+  const saved = await api(h, a).post('/api/v1/segments', { name: 'Over', rule: over })
   expect(saved.status).toBe(400)
   expect(saved.body.error.message).toContain(limit)
-  expect(await segmentsNamed(a, 'Huge')).toEqual([])
+  expect(await segmentsNamed(a, 'Over')).toEqual([])
 
   // Still serving, and not held up.
   expect(await healthzMs()).toBeLessThan(1_000)
