@@ -160,3 +160,30 @@ test('OUTBOUND_ALLOW_LOOPBACK is off unless set to true', () => {
   expect(h.config.outboundAllowLoopback).toBe(false)
   expect(h.deps.outboundTargets.allowLoopback).toBe(false)
 })
+
+test('live mode takes https only; test mode may use http', async () => {
+  dns['public-live.example.com'] = ['93.184.215.14']
+  const live = await h.installMerchant({ mode: 'live' })
+  const plain = await api(h, live).post('/api/v1/outbound/endpoints', {
+    url: 'http://public-live.example.com/hooks',
+  })
+  expect(plain.status).toBe(400)
+  expect(plain.body.error.message).toBe(
+    'Live-mode webhook URLs must use https: the payloads carry customer data'
+  )
+  const secure = await api(h, live).post('/api/v1/outbound/endpoints', {
+    url: 'https://public-live.example.com/hooks',
+  })
+  expect(secure.status).toBe(201)
+  const downgrade = await api(h, live).patch(`/api/v1/outbound/endpoints/${secure.body.id}`, {
+    url: 'http://public-live.example.com/hooks',
+  })
+  expect(downgrade.status).toBe(400)
+  await api(h, live).delete(`/api/v1/outbound/endpoints/${secure.body.id}`)
+
+  const testMode = await api(h, merchant).post('/api/v1/outbound/endpoints', {
+    url: 'http://public-live.example.com/hooks',
+  })
+  expect(testMode.status).toBe(201)
+  await api(h, merchant).delete(`/api/v1/outbound/endpoints/${testMode.body.id}`)
+})

@@ -28,7 +28,13 @@ function view(row: typeof outboundEndpoints.$inferSelect): OutboundEndpoint {
 
 export function outboundRoutes(deps: AppDeps) {
   // A name that does not resolve yet may be registered: every delivery resolves and checks again.
-  async function assertAllowedTarget(url: string) {
+  // Live payloads carry real customers' data, so live mode takes https only.
+  async function assertAllowedTarget(url: string, livemode: boolean) {
+    if (livemode && new URL(url).protocol !== 'https:')
+      throw new AppError(
+        'bad_request',
+        'Live-mode webhook URLs must use https: the payloads carry customer data'
+      )
     const check = await checkOutboundTarget(deps.outboundTargets, new URL(url), {
       unresolved: 'accept',
     })
@@ -74,7 +80,7 @@ export function outboundRoutes(deps: AppDeps) {
     .post('/outbound/endpoints', async (c) => {
       const scope = scopeOf(c.get('caller'))
       const input = OutboundEndpointCreate.parse(await jsonBody(c))
-      await assertAllowedTarget(input.url)
+      await assertAllowedTarget(input.url, scope.livemode)
       const secret = createEndpointSecret()
       const [row] = await deps.db
         .insert(outboundEndpoints)
@@ -91,7 +97,7 @@ export function outboundRoutes(deps: AppDeps) {
       const scope = scopeOf(c.get('caller'))
       const row = await find(scope, c.req.param('id'))
       const input = OutboundEndpointUpdate.parse(await jsonBody(c))
-      if (input.url !== undefined) await assertAllowedTarget(input.url)
+      if (input.url !== undefined) await assertAllowedTarget(input.url, scope.livemode)
       const [updated] = await deps.db
         .update(outboundEndpoints)
         .set({
