@@ -18,13 +18,24 @@ const agent = JSON.parse(readFileSync(join(dataDir, 'demo', 'agent.json'), 'utf8
   monthlyPrices: string[]
 }
 
-async function api<T = any>(method: string, path: string, body?: unknown): Promise<T> {
+// The agent is a support specialist; setting up an offer is an administrator's (settings).
+const ROLES = {
+  agent: { id: 'support_specialist', name: 'Support specialist', type: 'builtIn' },
+  admin: { id: 'admin', name: 'Administrator', type: 'builtIn' },
+} as const
+
+async function api<T = any>(
+  method: string,
+  path: string,
+  body?: unknown,
+  as: keyof typeof ROLES = 'agent'
+): Promise<T> {
   // What the Stripe App sends: Stripe's signature over mode, roles, user and account.
   const payload = signedPayloadOf({
     userId: agent.userId,
     accountId: agent.accountId,
     livemode: false,
-    roles: [{ id: 'support_specialist', name: 'Support specialist', type: 'builtIn' }],
+    roles: [ROLES[as]],
   })
   const signature = Stripe.webhooks.generateTestHeaderString({ payload, secret: agent.appSecret })
   const res = await fetch(`${agent.serviceUrl}/api/v1${path}`, {
@@ -75,14 +86,19 @@ for (const m of members) {
 }
 if (picks.length < 3) throw new Error('found fewer than three active subscriptions to act on')
 
-const offer = await api<{ id: string; name: string }>('POST', '/offers', {
-  name: 'Stay with us: 20% off for 3 months',
-  kind: 'percent_off',
-  percentOff: 20,
-  duration: 'repeating',
-  durationInMonths: 3,
-})
-say(`Offer created: ${offer.name}`)
+const offer = await api<{ id: string; name: string }>(
+  'POST',
+  '/offers',
+  {
+    name: 'Stay with us: 20% off for 3 months',
+    kind: 'percent_off',
+    percentOff: 20,
+    duration: 'repeating',
+    durationInMonths: 3,
+  },
+  'admin'
+)
+say(`Offer created by an administrator: ${offer.name}`)
 
 const run = Date.now().toString(36)
 const [a, b] = picks as [(typeof picks)[0], (typeof picks)[0]]
