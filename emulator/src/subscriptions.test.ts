@@ -303,6 +303,206 @@ describe('subscriptions', () => {
     expect(types).toContain('customer.subscription.resumed')
   })
 
+  test('pause: paused status, status_details, period ends now, credit for unused time; no renewals while paused', async () => {
+    const { monthly } = await catalogue()
+    const customer = await payingCustomer()
+    const sub = await stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: monthly.id }],
+    })
+    t.emulator.simulate.advance(t.emulator.platform.id, 'test', 10 * 86_400)
+    const now = t.emulator.now()
+    const item = state().subscriptions.get(sub.id)!.items.data[0]!
+    const { current_period_start: start, current_period_end: end } = item
+    const paused = await stripe.subscriptions.pause(sub.id, {
+      type: 'subscription',
+      invoicing_behavior: 'invoice',
+      bill_for: { unused_time_from: { type: 'now' } },
+    })
+    expect(paused.status).toBe('paused')
+    expect(paused.status_details?.paused).toMatchObject({
+      type: 'subscription',
+      subscription: { type: 'pause_requested' },
+    })
+    expect(Math.abs(paused.status_details!.paused.transitioned_at - now)).toBeLessThan(5)
+    expect(Math.abs(paused.items.data[0]!.current_period_end - now)).toBeLessThan(5)
+    const credit = await stripe.invoices.retrieve(String(paused.latest_invoice))
+    const expected = -Math.round((3000 * (end - now)) / (end - start))
+    expect(Math.abs(credit.lines.data[0]!.amount - expected)).toBeLessThanOrEqual(5)
+    expect(credit.lines.data[0]!.parent?.subscription_item_details?.proration).toBe(true)
+    const invoicesBefore = (await stripe.invoices.list({ subscription: sub.id })).data.length
+    t.emulator.simulate.advance(t.emulator.platform.id, 'test', 90 * 86_400)
+    expect((await stripe.invoices.list({ subscription: sub.id })).data).toHaveLength(invoicesBefore)
+    expect((await stripe.subscriptions.retrieve(sub.id)).status).toBe('paused')
+  })
+
+  test('pause refuses what Stripe refuses: canceled, paused, collection paused, schedule, classic billing mode, bad enums', async () => {
+    const { monthly } = await catalogue()
+    const customer = await payingCustomer()
+    const make = () =>
+      stripe.subscriptions.create({ customer: customer.id, items: [{ price: monthly.id }] })
+    const refusal = (p: Promise<unknown>) =>
+      p.then(
+        () => {
+          throw new Error('expected a refusal')
+        },
+        (e: {
+          statusCode: number
+          type: string
+          param?: string
+          message: string
+          code?: string
+        }) => ({
+          statusCode: e.statusCode,
+          type: e.type,
+          param: e.param,
+          code: e.code,
+          message: e.message,
+        })
+      )
+    const canceled = await make()
+    await stripe.subscriptions.cancel(canceled.id)
+    expect(await refusal(stripe.subscriptions.pause(canceled.id))).toMatchObject({
+      statusCode: 400,
+      type: 'StripeInvalidRequestError',
+      message: `Subscription ${canceled.id} cannot be paused from status canceled.`,
+    })
+    const once = await make()
+    await stripe.subscriptions.pause(once.id)
+    expect((await refusal(stripe.subscriptions.pause(once.id))).message).toBe(
+      `Subscription ${once.id} is already paused.`
+    )
+    const collection = await make()
+    await stripe.subscriptions.update(collection.id, { pause_collection: { behavior: 'void' } })
+    expect((await refusal(stripe.subscriptions.pause(collection.id))).message).toMatch(
+      /paused collection can't move into status paused/
+    )
+    const scheduled = await make()
+    state().subscriptions.get(scheduled.id)!.schedule = 'sub_sched_1'
+    expect((await refusal(stripe.subscriptions.pause(scheduled.id))).message).toMatch(
+      /attached schedules cannot be paused/
+    )
+    const classic = await make()
+    state().subscriptions.get(classic.id)!.billing_mode = {
+      type: 'classic',
+      updated_at: 0,
+    } as never
+    expect((await refusal(stripe.subscriptions.pause(classic.id))).message).toMatch(
+      /flexible billing mode/
+    )
+    const fresh = await make()
+    expect(
+      await refusal(stripe.subscriptions.pause(fresh.id, { invoicing_behavior: 'later' as never }))
+    ).toMatchObject({
+      statusCode: 400,
+      param: 'invoicing_behavior',
+      message: 'Invalid invoicing_behavior: must be one of invoice, or pending_invoice_item',
+    })
+    expect(
+      await refusal(
+        stripe.subscriptions.pause(fresh.id, {
+          bill_for: { unused_time_from: { type: 'soon' as never } },
+        })
+      )
+    ).toMatchObject({ param: 'bill_for[unused_time_from][type]' })
+    expect((await stripe.subscriptions.retrieve(fresh.id)).status).toBe('active')
+  })
+
+  test('resume: now starts a new period and invoices it; unchanged keeps the renewal date and prorates', async () => {
+    const { monthly } = await catalogue()
+    const customer = await payingCustomer()
+    const a = await stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: monthly.id }],
+    })
+    const b = await stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: monthly.id }],
+    })
+    const renewalB = b.items.data[0]!.current_period_end
+    await stripe.subscriptions.pause(a.id, { bill_for: { unused_time_from: { type: 'none' } } })
+    await stripe.subscriptions.pause(b.id, { bill_for: { unused_time_from: { type: 'none' } } })
+    t.emulator.simulate.advance(t.emulator.platform.id, 'test', 10 * 86_400)
+    const now = t.emulator.now()
+
+    const resumedA = await stripe.subscriptions.resume(a.id, {
+      billing_cycle_anchor: { type: 'now' },
+    })
+    expect(resumedA.status).toBe('active')
+    expect(resumedA.status_details).toBeUndefined()
+    expect(Math.abs(resumedA.items.data[0]!.current_period_start - now)).toBeLessThan(5)
+    const invoiceA = await stripe.invoices.retrieve(String(resumedA.latest_invoice))
+    expect(invoiceA).toMatchObject({ status: 'paid', amount_paid: 3000 })
+
+    const resumedB = await stripe.subscriptions.resume(b.id, {
+      billing_cycle_anchor: { type: 'unchanged' },
+      proration_behavior: 'always_invoice',
+      proration_date: now,
+    })
+    expect(resumedB.status).toBe('active')
+    expect(resumedB.items.data[0]!.current_period_end).toBe(renewalB)
+    const invoiceB = await stripe.invoices.retrieve(String(resumedB.latest_invoice))
+    const period = renewalB - b.items.data[0]!.current_period_start
+    expect(invoiceB.lines.data[0]!.amount).toBe(Math.round((3000 * (renewalB - now)) / period))
+    expect(invoiceB.status).toBe('paid')
+
+    const types = (await stripe.events.list({ type: 'customer.subscription.resumed' })).data
+    expect(types).toHaveLength(2)
+  })
+
+  test('resume refuses: not paused, send_invoice collection, billing_cycle_anchor as a string', async () => {
+    const { monthly } = await catalogue()
+    const customer = await payingCustomer()
+    const sub = await stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: monthly.id }],
+    })
+    await expect(stripe.subscriptions.resume(sub.id)).rejects.toMatchObject({
+      statusCode: 400,
+      message: `Subscription ${sub.id} is not paused; only paused subscriptions can be resumed.`,
+    })
+    await stripe.subscriptions.pause(sub.id)
+    await expect(
+      stripe.subscriptions.resume(sub.id, { billing_cycle_anchor: 'now' as never })
+    ).rejects.toMatchObject({ statusCode: 400, param: 'billing_cycle_anchor' })
+    await expect(
+      stripe.subscriptions.resume(sub.id, { billing_cycle_anchor: { type: 'later' as never } })
+    ).rejects.toMatchObject({ statusCode: 400, param: 'billing_cycle_anchor[type]' })
+    state().subscriptions.get(sub.id)!.collection_method = 'send_invoice'
+    await expect(stripe.subscriptions.resume(sub.id)).rejects.toMatchObject({
+      message: expect.stringMatching(
+        /only available for subscriptions that use charge_automatically/
+      ),
+    })
+    expect((await stripe.subscriptions.retrieve(sub.id)).status).toBe('paused')
+  })
+
+  test('resume_on_payment_success keeps a subscription paused when the card declines; the default makes it past_due', async () => {
+    const { monthly } = await catalogue()
+    const customer = await payingCustomer()
+    const subA = await stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: monthly.id }],
+    })
+    const subB = await stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: monthly.id }],
+    })
+    // No credit for unused time, so the resumption invoice has something to charge.
+    const noCredit = { bill_for: { unused_time_from: { type: 'none' as const } } }
+    await stripe.subscriptions.pause(subA.id, noCredit)
+    await stripe.subscriptions.pause(subB.id, noCredit)
+    // The card on file starts declining while the subscriptions are paused.
+    const card = String(state().customers.get(customer.id)!.invoice_settings.default_payment_method)
+    state().decliningPaymentMethods.add(card)
+    const kept = await stripe.subscriptions.resume(subA.id, {
+      payment_behavior: 'resume_on_payment_success',
+    })
+    expect(kept.status).toBe('paused')
+    const pastDue = await stripe.subscriptions.resume(subB.id)
+    expect(pastDue.status).toBe('past_due')
+  })
+
   test('simulate.invoicePaymentFailed: renewal fails, sub past_due, realistic event sequence; advancing the clock renews', async () => {
     const { monthly } = await catalogue()
     const customer = await payingCustomer()

@@ -15,7 +15,7 @@ import {
   type PaymentOutcome,
 } from '../billing'
 import { route, type Ctx, type Route } from '../context'
-import { invalidParam, invalidRequest, missingParam, notFound } from '../errors'
+import { invalidEnum, invalidParam, invalidRequest, missingParam, notFound } from '../errors'
 import { previousAttributes } from '../events'
 import { paginate } from '../list'
 import {
@@ -759,8 +759,56 @@ function cancel(ctx: Ctx): unknown {
   return respond(ctx, sub)
 }
 
+/** `{type}` of a nested enum object param (`bill_for[unused_time_from][type]`), Stripe-strict. */
+function typeOf<T extends string>(
+  parent: Params,
+  key: string,
+  path: string,
+  allowed: readonly T[]
+): T | undefined {
+  const obj = optObject(parent, key)
+  if (!obj) return undefined
+  const v = optString(obj, 'type')
+  if (v === undefined || v === '') throw missingParam(`${path}[type]`)
+  if (!(allowed as readonly string[]).includes(v)) throw invalidEnum(`${path}[type]`, allowed)
+  return v as T
+}
+
+function isMetered(item: Stripe.SubscriptionItem): boolean {
+  return item.price.recurring?.usage_type === 'metered'
+}
+
+/**
+ * True pause (API 2026-09-30.endive): status `paused`, no invoices and no new periods until resumed;
+ * each item's period ends now. Refused for ended, incomplete and already paused subscriptions,
+ * with a schedule, outside flexible billing mode, and with collection paused.
+ * @see docs/stripe-api-notes.md §2 and §9
+ */
 function pause(ctx: Ctx): unknown {
-  const sub = findSubscription(ctx.state, pathId(ctx))
+  const { state } = ctx
+  const p = ctx.params
+  const sub = findSubscription(state, pathId(ctx))
+  optEnum(p, 'type', ['subscription'] as const)
+  const invoicing =
+    optEnum(p, 'invoicing_behavior', ['invoice', 'pending_invoice_item'] as const) ??
+    'pending_invoice_item'
+  const billFor = optObject(p, 'bill_for') ?? {}
+  const unusedFrom =
+    typeOf(billFor, 'unused_time_from', 'bill_for[unused_time_from]', [
+      'item_current_period_start',
+      'none',
+      'now',
+    ] as const) ?? 'now'
+  typeOf(billFor, 'outstanding_usage_through', 'bill_for[outstanding_usage_through]', [
+    'none',
+    'now',
+  ] as const)
+  if (sub.status === 'paused')
+    throw invalidRequest(
+      `Subscription ${sub.id} is already paused.`,
+      'subscription',
+      'parameter_invalid'
+    )
   if (!['active', 'trialing', 'past_due'].includes(sub.status)) {
     throw invalidRequest(
       `Subscription ${sub.id} cannot be paused from status ${sub.status}.`,
@@ -768,22 +816,128 @@ function pause(ctx: Ctx): unknown {
       'parameter_invalid'
     )
   }
+  if (sub.schedule)
+    throw invalidRequest(
+      `Subscription ${sub.id} is attached to a schedule; subscriptions with attached schedules cannot be paused.`,
+      'subscription',
+      'parameter_invalid'
+    )
+  if (sub.billing_mode?.type !== 'flexible')
+    throw invalidRequest(
+      `Subscription ${sub.id} uses classic billing mode; only subscriptions in flexible billing mode can be paused.`,
+      'subscription',
+      'parameter_invalid'
+    )
+  if (sub.pause_collection)
+    throw invalidRequest(
+      `Subscription ${sub.id} has paused collection; subscriptions with paused collection can't move into status paused. Resume collection first.`,
+      'subscription',
+      'parameter_invalid'
+    )
   const before = clone(sub)
+  const at = ctx.now
+  // Credit for the licensed time not used; metered usage is not modelled (nothing outstanding).
+  const credits: LineInput[] =
+    unusedFrom === 'none' || sub.status === 'trialing'
+      ? []
+      : sub.items.data
+          .filter((i) => !isMetered(i))
+          .map((item) => {
+            const from = unusedFrom === 'now' ? at : item.current_period_start
+            const span = item.current_period_end - item.current_period_start
+            const fraction =
+              span > 0 ? Math.min(1, Math.max(0, (item.current_period_end - from) / span)) : 0
+            const product = state.products.get(String(item.price.product))
+            return {
+              description: `Unused time on ${item.quantity ?? 1} × ${product?.name ?? 'Product'} after ${isoDay(from)}`,
+              amount: -Math.round(itemAmount(state, item) * fraction),
+              quantity: item.quantity ?? 1,
+              price: item.price,
+              period: { start: from, end: item.current_period_end },
+              proration: true,
+              subscriptionItem: item.id,
+            }
+          })
+          .filter((l) => l.amount !== 0)
+  for (const item of sub.items.data) item.current_period_end = at
   sub.status = 'paused'
   sub.status_details = {
     paused: {
       subscription: { type: 'pause_requested' },
-      transitioned_at: ctx.now,
+      transitioned_at: at,
       type: 'subscription',
     },
-  } as unknown as Stripe.Subscription.StatusDetails
+  }
+  if (credits.length > 0) {
+    if (invoicing === 'invoice') {
+      const customer = must(
+        state.customers.get(String(sub.customer)),
+        'customer',
+        String(sub.customer)
+      )
+      const invoice = buildInvoice(state, {
+        customer,
+        subscription: sub,
+        lines: credits,
+        created: at,
+        billingReason: 'subscription_update',
+        periodStart: at,
+        periodEnd: at,
+        discounts: [],
+        currency: sub.currency,
+        collectionMethod: sub.collection_method,
+      })
+      state.invoices.insert(invoice)
+      sub.latest_invoice = invoice.id
+      finalizeAndPay(ctx, invoice)
+    } else {
+      state.pendingLines.set(sub.id, [...(state.pendingLines.get(sub.id) ?? []), ...credits])
+    }
+  }
   ctx.emit('customer.subscription.paused', sub)
   ctx.emit('customer.subscription.updated', sub, previousAttributes(before, sub))
   return respond(ctx, sub)
 }
 
+/** The item's current period if its cycle had run on through `at` from the billing cycle anchor. */
+function anchoredPeriod(
+  item: Stripe.SubscriptionItem,
+  anchor: number,
+  at: number
+): { start: number; end: number } {
+  let start = anchor
+  let end = periodEndFor(item.price, anchor)
+  // Bounded: a daily price over many years is still a few thousand steps.
+  for (let n = 0; end <= at && n < 100_000; n++) {
+    start = end
+    end = periodEndFor(item.price, end)
+  }
+  return { start, end }
+}
+
+/**
+ * Resume a paused subscription. `billing_cycle_anchor[type]=now` (default) starts a new period and
+ * invoices it; `unchanged` keeps the renewal date and prorates the rest of the current period
+ * (`proration_behavior`, default create_prorations; `proration_date` prices it at that second).
+ * `payment_behavior=resume_on_payment_success` keeps it paused unless the invoice is paid.
+ */
 function resume(ctx: Ctx): unknown {
-  const sub = findSubscription(ctx.state, pathId(ctx))
+  const { state } = ctx
+  const p = ctx.params
+  const sub = findSubscription(state, pathId(ctx))
+  const anchorType = typeOf(p, 'billing_cycle_anchor', 'billing_cycle_anchor', [
+    'now',
+    'unchanged',
+  ] as const)
+  const paymentBehavior =
+    optEnum(p, 'payment_behavior', [
+      'resume_on_payment_attempt',
+      'resume_on_payment_success',
+    ] as const) ?? 'resume_on_payment_attempt'
+  const behavior =
+    optEnum(p, 'proration_behavior', ['always_invoice', 'create_prorations', 'none'] as const) ??
+    'create_prorations'
+  const prorationDate = optInt(p, 'proration_date')
   if (sub.status !== 'paused') {
     throw invalidRequest(
       `Subscription ${sub.id} is not paused; only paused subscriptions can be resumed.`,
@@ -791,17 +945,71 @@ function resume(ctx: Ctx): unknown {
       'parameter_invalid'
     )
   }
+  if (sub.collection_method !== 'charge_automatically')
+    throw invalidRequest(
+      `Subscription ${sub.id} uses send_invoice collection; resume is only available for subscriptions that use charge_automatically collection.`,
+      'subscription',
+      'parameter_invalid'
+    )
+  const at = ctx.now
+  if (prorationDate !== undefined && (prorationDate > at + 60 || prorationDate < at - 3600))
+    throw invalidParam('proration_date', 'The proration_date must be close to the current time.')
   const before = clone(sub)
-  const anchor = optObject(ctx.params, 'billing_cycle_anchor')
-  const unchanged = anchor
-    ? optString(anchor, 'type') === 'unchanged'
-    : optString(ctx.params, 'billing_cycle_anchor') === 'unchanged'
-  sub.status = 'active'
-  delete sub.status_details
-  if (!unchanged) {
-    const outcome = startNewPeriod(ctx, sub, ctx.now, 'subscription_update')
-    if (outcome === 'failed' || outcome === 'no_payment_method') sub.status = 'past_due'
+  const customer = must(state.customers.get(String(sub.customer)), 'customer', String(sub.customer))
+  let outcome: PaymentOutcome | null = null
+  if ((anchorType ?? 'now') === 'now') {
+    outcome = startNewPeriod(ctx, sub, at, 'subscription_update')
+  } else {
+    const anchor = sub.billing_cycle_anchor
+    const from = prorationDate ?? at
+    const lines: LineInput[] = []
+    for (const item of sub.items.data) {
+      const period = anchoredPeriod(item, anchor, at)
+      item.current_period_start = at
+      item.current_period_end = period.end
+      if (behavior === 'none' || isMetered(item)) continue
+      const span = period.end - period.start
+      const fraction = span > 0 ? Math.min(1, Math.max(0, (period.end - from) / span)) : 0
+      const product = state.products.get(String(item.price.product))
+      lines.push({
+        description: `Remaining time on ${item.quantity ?? 1} × ${product?.name ?? 'Product'} after ${isoDay(from)}`,
+        amount: Math.round(itemAmount(state, item) * fraction),
+        quantity: item.quantity ?? 1,
+        price: item.price,
+        period: { start: from, end: period.end },
+        proration: true,
+        subscriptionItem: item.id,
+      })
+    }
+    if (behavior === 'always_invoice' && lines.length > 0) {
+      const pending = state.pendingLines.get(sub.id) ?? []
+      state.pendingLines.delete(sub.id)
+      const invoice = buildInvoice(state, {
+        customer,
+        subscription: sub,
+        lines: [...pending, ...lines],
+        created: at,
+        billingReason: 'subscription_update',
+        periodStart: from,
+        periodEnd: from,
+        discounts: subscriptionDiscounts(state, sub),
+        currency: sub.currency,
+        collectionMethod: sub.collection_method,
+      })
+      state.invoices.insert(invoice)
+      sub.latest_invoice = invoice.id
+      outcome = finalizeAndPay(ctx, invoice)
+    } else if (lines.length > 0) {
+      state.pendingLines.set(sub.id, [...(state.pendingLines.get(sub.id) ?? []), ...lines])
+    }
   }
+  const failed = outcome === 'failed' || outcome === 'no_payment_method'
+  if (failed && paymentBehavior === 'resume_on_payment_success') {
+    // Stays paused; Stripe retries the open resumption invoice.
+    return respond(ctx, sub)
+  }
+  sub.status = failed ? 'past_due' : 'active'
+  delete sub.status_details
   ctx.emit('customer.subscription.resumed', sub)
   ctx.emit('customer.subscription.updated', sub, previousAttributes(before, sub))
   return respond(ctx, sub)
