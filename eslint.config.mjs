@@ -14,7 +14,7 @@ const { default: stripeUiExtension } = await import(
 )
 
 // Stripe's UI-extension presets (React, hooks, SDK components only), scoped to the app's views.
-const stripeAppFiles = ['stripe-app/src/**/*.{ts,tsx}', 'src/views/**/*.tsx']
+const stripeAppFiles = ['stripe-app/src/**/*.{ts,tsx}']
 
 export default tseslint.config(
   {

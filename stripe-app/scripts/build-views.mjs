@@ -18,7 +18,10 @@ export const bundleOptions = {
   define: { 'process.env.NODE_ENV': '"production"' },
 }
 
-/** Bundles each view; returns { component, entry, bytes } per view (throws on a build error). */
+/**
+ * Bundles each view; returns { component, entry, bytes, imports, inputs } per view (throws on a
+ * build error). `imports` are what the bundle still imports (none: everything is inlined).
+ */
 export async function buildViews(manifestPath, { outdir } = {}) {
   const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'))
   const root = dirname(resolve(manifestPath))
@@ -32,8 +35,18 @@ export async function buildViews(manifestPath, { outdir } = {}) {
       ...(outdir ? { outfile: join(outdir, `${view.component}.js`) } : { outdir: '/tmp' }),
       metafile: true,
     })
-    const bytes = Object.values(out.metafile.outputs).reduce((n, o) => n + o.bytes, 0)
-    results.push({ component: view.component, viewport: view.viewport, entry, bytes })
+    const outputs = Object.values(out.metafile.outputs)
+    const bytes = outputs.reduce((n, o) => n + o.bytes, 0)
+    const imports = outputs.flatMap((o) => o.imports.map((i) => i.path))
+    const inputs = Object.keys(out.metafile.inputs).map((p) => resolve(p))
+    results.push({
+      component: view.component,
+      viewport: view.viewport,
+      entry,
+      bytes,
+      imports,
+      inputs,
+    })
   }
   return results
 }

@@ -34,7 +34,9 @@ function manifestViews(manifestPath: string): Plugin {
 }
 
 /** The preview page's script, built in memory (about a second). */
-export async function bundlePreview(manifestPath = join(repoRoot, 'stripe-app.json')) {
+export async function bundlePreview(
+  manifestPath = join(repoRoot, 'stripe-app', 'stripe-app.json')
+) {
   const out = await build({
     entryPoints: [join(here, 'host.tsx')],
     bundle: true,
