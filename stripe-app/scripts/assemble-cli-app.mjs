@@ -41,6 +41,7 @@ async function reachableSources(manifest) {
     metafile: true,
     logLevel: 'silent',
     packages: 'external',
+    absWorkingDir: root, // metafile paths are relative to it
     // @holdfast/shared is ours: follow it (it maps to shared/src/*.ts) instead of leaving it out.
     plugins: [
       {
