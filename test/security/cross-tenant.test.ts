@@ -29,6 +29,10 @@ const byId: Record<string, Probe> = {
     body: () => ({ clientKey: 'x-pause', months: 1 }),
   },
   'POST /api/v1/subscriptions/:id/resume-collection': { body: () => ({ clientKey: 'x-resume' }) },
+  'POST /api/v1/subscriptions/:id/pause-subscription': { body: () => ({ clientKey: 'x-spause' }) },
+  'POST /api/v1/subscriptions/:id/resume-subscription': {
+    body: () => ({ clientKey: 'x-sresume' }),
+  },
   'POST /api/v1/subscriptions/:id/apply-discount': {
     body: () => ({ clientKey: 'x-disc', couponId: 'any_coupon' }),
   },

@@ -28,6 +28,8 @@ const RETENTION = [
   ['cancel a subscription', 'POST', `${sub}/cancel`],
   ['undo a scheduled cancellation', 'POST', `${sub}/reactivate`],
   ['extend a trial', 'POST', `${sub}/extend-trial`],
+  ['pause a subscription', 'POST', `${sub}/pause-subscription`],
+  ['resume a paused subscription', 'POST', `${sub}/resume-subscription`],
 ] as const
 const SETTINGS = [
   ['change Holdfast settings', 'POST', '/api/v1/offers'],

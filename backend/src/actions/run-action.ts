@@ -29,6 +29,8 @@ export type ActionDeps = AppDeps
 export type StripeCall =
   | { method: 'subscriptions.update'; params: Stripe.SubscriptionUpdateParams }
   | { method: 'subscriptions.cancel'; params: Stripe.SubscriptionCancelParams }
+  | { method: 'subscriptions.pause'; params: Stripe.SubscriptionPauseParams }
+  | { method: 'subscriptions.resume'; params: Stripe.SubscriptionResumeParams }
 
 export type PlanContext = {
   sub: Stripe.Subscription
@@ -319,6 +321,10 @@ function callStripe(
     case 'subscriptions.cancel':
       // DELETE: stripe-node adds no idempotency key of its own, but sends the one we pass.
       return stripe.subscriptions.cancel(subscriptionId, call.params, { idempotencyKey })
+    case 'subscriptions.pause':
+      return stripe.subscriptions.pause(subscriptionId, call.params, { idempotencyKey })
+    case 'subscriptions.resume':
+      return stripe.subscriptions.resume(subscriptionId, call.params, { idempotencyKey })
     default:
       throw new Error(`unknown Stripe call ${(call as { method: string }).method}`)
   }

@@ -30,6 +30,8 @@ export function subscriptionFacts(sub: Stripe.Subscription): ActionSubscription 
       currentPeriodEnd: i.current_period_end ?? null,
     })),
     scheduleId: idOf(sub.schedule),
+    collectionMethod: sub.collection_method,
+    billingMode: sub.billing_mode?.type ?? null,
   }
 }
 

@@ -6,8 +6,10 @@ import {
   canChangePlan,
   canExtendTrial,
   canPauseCollection,
+  canPauseSubscription,
   canReactivate,
   canResumeCollection,
+  canResumeSubscription,
   pickPlanItem,
 } from './eligibility'
 import type { ActionSubscription } from './subscription'
@@ -176,6 +178,54 @@ describe('canExtendTrial', () => {
   })
 })
 
+describe('canPauseSubscription (true pause)', () => {
+  test.each([
+    [{}, null],
+    [{ status: 'past_due' }, null],
+    [{ status: 'trialing' }, null],
+    [{ status: 'paused' }, 'sub_123 is paused already; resume it instead.'],
+    [
+      { status: 'canceled' },
+      'sub_123 is canceled; it cannot be paused. Create a new subscription instead.',
+    ],
+    [
+      { status: 'unpaid' },
+      'sub_123 is unpaid; collect or void its open invoices before pausing it.',
+    ],
+    [
+      { scheduleId: 'sub_sched_1' },
+      'sub_123 is managed by subscription schedule sub_sched_1; Stripe cannot pause it. Release the schedule first.',
+    ],
+    [
+      { billingMode: 'classic' },
+      'sub_123 uses classic billing mode; Stripe pauses only subscriptions in flexible billing mode. Pause collection instead.',
+    ],
+    [
+      { pauseCollection: { behavior: 'void', resumesAt: null } },
+      'Collection on sub_123 is paused (void); Stripe cannot pause it as well. Resume collection first.',
+    ],
+  ] as [Partial<ActionSubscription>, string | null][])('%j', (over, reason) => {
+    expect(canPauseSubscription(sub(over))).toEqual(reason ? { ok: false, reason } : { ok: true })
+  })
+})
+
+describe('canResumeSubscription', () => {
+  test.each([
+    [{ status: 'paused' }, null],
+    [{ status: 'active' }, 'sub_123 is active, not paused; nothing to resume.'],
+    [
+      { status: 'paused', collectionMethod: 'send_invoice' },
+      'sub_123 is billed by sending invoices; Stripe resumes only subscriptions that charge automatically.',
+    ],
+    [
+      { status: 'canceled' },
+      'sub_123 is canceled; it cannot be resumed. Create a new subscription instead.',
+    ],
+  ] as [Partial<ActionSubscription>, string | null][])('%j', (over, reason) => {
+    expect(canResumeSubscription(sub(over))).toEqual(reason ? { ok: false, reason } : { ok: true })
+  })
+})
+
 test('availableActions lists every action with its verdict', () => {
   const actions = availableActions(sub({ status: 'trialing', trialEnd: nowS + DAY }), now)
   expect(actions.map((a) => [a.kind, a.verdict.ok])).toEqual([
@@ -186,6 +236,8 @@ test('availableActions lists every action with its verdict', () => {
     ['cancel', true],
     ['reactivate', false],
     ['extend_trial', true],
+    ['pause_subscription', true],
+    ['resume_subscription', false],
   ])
   expect(availableActions(sub({ status: 'canceled' }), now).every((a) => !a.verdict.ok)).toBe(true)
 })

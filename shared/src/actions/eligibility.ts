@@ -41,6 +41,43 @@ export function canResumeCollection(sub: ActionSubscription): Verdict {
   return ok
 }
 
+/**
+ * True pause (`subscriptions.pause`): Stripe refuses it with a schedule, outside flexible billing
+ * mode and while collection is paused (docs/stripe-api-notes.md §2, §9).
+ */
+export function canPauseSubscription(sub: ActionSubscription): Verdict {
+  const ended = refuseEnded(sub, 'paused')
+  if (ended) return ended
+  if (sub.status === 'paused') return no(`${sub.id} is paused already; resume it instead.`)
+  if (sub.status === 'unpaid')
+    return no(`${sub.id} is unpaid; collect or void its open invoices before pausing it.`)
+  if (sub.scheduleId)
+    return no(
+      `${sub.id} is managed by subscription schedule ${sub.scheduleId}; Stripe cannot pause it. Release the schedule first.`
+    )
+  if (sub.billingMode === 'classic')
+    return no(
+      `${sub.id} uses classic billing mode; Stripe pauses only subscriptions in flexible billing mode. Pause collection instead.`
+    )
+  if (sub.pauseCollection)
+    return no(
+      `Collection on ${sub.id} is paused (${sub.pauseCollection.behavior}); Stripe cannot pause it as well. Resume collection first.`
+    )
+  return ok
+}
+
+export function canResumeSubscription(sub: ActionSubscription): Verdict {
+  const ended = refuseEnded(sub, 'resumed')
+  if (ended) return ended
+  if (sub.status !== 'paused')
+    return no(`${sub.id} is ${sub.status}, not paused; nothing to resume.`)
+  if (sub.collectionMethod === 'send_invoice')
+    return no(
+      `${sub.id} is billed by sending invoices; Stripe resumes only subscriptions that charge automatically.`
+    )
+  return ok
+}
+
 export function canApplyDiscount(sub: ActionSubscription): Verdict {
   const ended = refuseEnded(sub, 'discounted')
   if (ended) return ended
@@ -139,6 +176,8 @@ export type ActionKind =
   | 'cancel'
   | 'reactivate'
   | 'extend_trial'
+  | 'pause_subscription'
+  | 'resume_subscription'
 
 export const ACTION_LABELS: Record<ActionKind, string> = {
   pause_collection: 'Pause collection',
@@ -148,6 +187,8 @@ export const ACTION_LABELS: Record<ActionKind, string> = {
   cancel: 'Cancel',
   reactivate: 'Undo scheduled cancellation',
   extend_trial: 'Extend trial',
+  pause_subscription: 'Pause subscription',
+  resume_subscription: 'Resume subscription',
 }
 
 /** Every action with whether it applies to this subscription now (for the extension's menu). */
@@ -165,6 +206,8 @@ export function availableActions(
     cancel: canCancel(sub, 'now'),
     reactivate: canReactivate(sub),
     extend_trial: canExtendTrial(sub, Math.max(sub.trialEnd ?? 0, nowSeconds) + 86_400, now),
+    pause_subscription: canPauseSubscription(sub),
+    resume_subscription: canResumeSubscription(sub),
   }
   return (Object.keys(verdicts) as ActionKind[]).map((kind) => ({
     kind,

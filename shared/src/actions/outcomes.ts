@@ -10,6 +10,7 @@ const DAY = 86_400
 /** Kinds that try to keep a customer; cancel and resume-collection are not saves. */
 export const SAVE_KINDS: readonly string[] = [
   'pause_collection',
+  'pause_subscription',
   'apply_discount',
   'change_plan',
   'extend_trial',

@@ -23,6 +23,10 @@ export type ActionSubscription = {
   discountIds: string[]
   items: ActionItem[]
   scheduleId: string | null
+  /** `charge_automatically` or `send_invoice` (absent: charge_automatically). */
+  collectionMethod?: string
+  /** Stripe's billing_mode.type, `flexible` or `classic` (absent: flexible). */
+  billingMode?: string | null
 }
 
 /** Statuses after which Stripe keeps a subscription largely immutable. */

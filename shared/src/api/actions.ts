@@ -12,6 +12,8 @@ export const ActionKindSchema = z.enum([
   'cancel',
   'reactivate',
   'extend_trial',
+  'pause_subscription',
+  'resume_subscription',
 ])
 
 const clientKey = z.string().trim().min(1).max(200).optional()
@@ -45,6 +47,32 @@ export const PauseCollectionRequest = z
 export type PauseCollectionRequest = z.infer<typeof PauseCollectionRequest>
 
 export const ResumeCollectionRequest = z.object({ clientKey })
+
+/** True pause (status `paused`): no invoices and no access until resumed. */
+export const PauseSubscriptionRequest = z.object({
+  clientKey,
+  /** Credit the unused rest of the current period on the resumption invoice (default true). */
+  creditUnusedTime: z.boolean().optional(),
+})
+export type PauseSubscriptionRequest = z.infer<typeof PauseSubscriptionRequest>
+
+export const ResumeSubscriptionRequest = z
+  .object({
+    clientKey,
+    /** `now`: a new period starts and is charged today. `unchanged`: the old renewal date stays. */
+    billingCycleAnchor: z.enum(['now', 'unchanged']).default('now'),
+    /** Only with `unchanged`: how the rest of the current period is charged. */
+    prorationBehavior: ProrationBehavior.optional(),
+  })
+  .superRefine((v, ctx) => {
+    if (v.billingCycleAnchor === 'now' && v.prorationBehavior !== undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['prorationBehavior'],
+        message: 'prorationBehavior only applies with billingCycleAnchor "unchanged"',
+      })
+  })
+export type ResumeSubscriptionRequest = z.infer<typeof ResumeSubscriptionRequest>
 export const ReactivateRequest = z.object({ clientKey })
 
 export const ApplyDiscountRequest = z

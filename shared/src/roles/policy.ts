@@ -71,6 +71,8 @@ export const PERMISSION_LABELS: Record<Permission, string> = {
   cancel: 'cancel a subscription',
   reactivate: 'undo a scheduled cancellation',
   extend_trial: 'extend a trial',
+  pause_subscription: 'pause a subscription',
+  resume_subscription: 'resume a paused subscription',
   manage_settings: 'change Holdfast settings',
   disconnect: 'disconnect Holdfast',
   manage_roles: 'change what each role may do',

@@ -546,6 +546,22 @@ describe('chooseSubscription', () => {
       expected: 'b',
     },
     {
+      name: 'paused beats newer canceled (it resumes)',
+      subs: [
+        sub({ id: 'a', status: 'paused', created: 1 }),
+        sub({ id: 'b', status: 'canceled', created: 2 }),
+      ],
+      expected: 'a',
+    },
+    {
+      name: 'live beats newer paused',
+      subs: [
+        sub({ id: 'a', status: 'active', created: 1 }),
+        sub({ id: 'b', status: 'paused', created: 2 }),
+      ],
+      expected: 'a',
+    },
+    {
       name: 'tie on created → larger id, whatever the order',
       subs: [sub({ id: 'b', created: 5 }), sub({ id: 'a', created: 5 })],
       expected: 'b',

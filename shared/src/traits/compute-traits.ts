@@ -22,14 +22,20 @@ const newestFirst = (a: SubscriptionSnapshot, b: SubscriptionSnapshot) =>
 
 /**
  * "The" subscription of a customer with several: the most recently created live one
- * (active, past_due, trialing), else the most recently created of any status. Ties on `created`
- * go to the larger id, so the choice never depends on input order.
+ * (active, past_due, trialing), else the most recently created paused one (it resumes, an ended
+ * one does not), else the most recently created of any status. Ties on `created` go to the
+ * larger id, so the choice never depends on input order.
  */
 export function chooseSubscription(
   subscriptions: readonly SubscriptionSnapshot[]
 ): SubscriptionSnapshot | null {
   const sorted = [...subscriptions].sort(newestFirst)
-  return sorted.find((s) => LIVE_SUBSCRIPTION_STATUSES.includes(s.status)) ?? sorted[0] ?? null
+  return (
+    sorted.find((s) => LIVE_SUBSCRIPTION_STATUSES.includes(s.status)) ??
+    sorted.find((s) => s.status === 'paused') ??
+    sorted[0] ??
+    null
+  )
 }
 
 /** The item that stands for the subscription: first licensed recurring item, else the first. */

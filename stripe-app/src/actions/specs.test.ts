@@ -6,8 +6,10 @@ import {
   ChangePlanRequest,
   ExtendTrialRequest,
   PauseCollectionRequest,
+  PauseSubscriptionRequest,
   ReactivateRequest,
   ResumeCollectionRequest,
+  ResumeSubscriptionRequest,
 } from '@holdfast/shared/api/actions'
 import {
   ACTION_SPECS,
@@ -26,6 +28,8 @@ const CONTRACT: Record<ActionKind, { safeParse(v: unknown): { success: boolean }
   cancel: CancelRequest,
   reactivate: ReactivateRequest,
   extend_trial: ExtendTrialRequest,
+  pause_subscription: PauseSubscriptionRequest,
+  resume_subscription: ResumeSubscriptionRequest,
 }
 
 const OFFER = '7f1f7c5e-3d2a-4d52-9a0f-0c1e2d3f4a5b'
@@ -59,6 +63,12 @@ describe('bodies the backend accepts', () => {
     ['extend_trial', {}],
     ['extend_trial', { days: '14' }],
     ['extend_trial', { offerId: OFFER }],
+    ['pause_subscription', {}],
+    ['pause_subscription', { creditUnusedTime: 'false' }],
+    ['resume_subscription', {}],
+    ['resume_subscription', { billingCycleAnchor: 'unchanged', prorationBehavior: 'none' }],
+    // A proration choice left over from "unchanged" is not sent with "now".
+    ['resume_subscription', { billingCycleAnchor: 'now', prorationBehavior: 'always_invoice' }],
   ]
   test.each(cases)('%s %j', (kind, values) => {
     const spec = ACTION_SPECS[kind]
@@ -105,4 +115,24 @@ test('cancel now and cancel at period end read differently, and neither sits bes
   expect(later.summary).toContain('stays active')
   // The form opens on the reversible choice.
   expect(wordingOf(cancel, initialValues(cancel))).toEqual(later)
+})
+
+test('the two pauses say plainly what happens to access, invoices and the renewal date', () => {
+  const collection = wordingOf(ACTION_SPECS.pause_collection, {}).summary
+  expect(collection).toMatch(/keeps access/)
+  expect(collection).toMatch(/Invoices are still created/)
+  expect(collection).toMatch(/renewal date does not move/)
+  const pause = ACTION_SPECS.pause_subscription
+  const paused = wordingOf(pause, initialValues(pause)).summary
+  expect(paused).toMatch(/loses access/)
+  expect(paused).toMatch(/No invoices are created/)
+  expect(paused).toMatch(/renewal date is set again/)
+  expect(paused).toMatch(/credited/)
+  expect(wordingOf(pause, { creditUnusedTime: 'false' }).summary).toMatch(/not credited/)
+  const resume = ACTION_SPECS.resume_subscription
+  expect(wordingOf(resume, initialValues(resume)).summary).toMatch(/today becomes the renewal date/)
+  expect(
+    wordingOf(resume, { billingCycleAnchor: 'unchanged', prorationBehavior: 'always_invoice' })
+      .summary
+  ).toMatch(/renewal date stays.*charged now/)
 })

@@ -77,12 +77,20 @@ const offerOr = (values: Values, rest: () => Record<string, unknown> | string) =
   values.offerId && values.offerId !== NONE ? { offerId: values.offerId } : rest()
 const usingOffer = (values: Values) => Boolean(values.offerId && values.offerId !== NONE)
 
+// What each pause does to access, invoices and the renewal date (docs/stripe-api-notes.md §9).
+const PAUSE_SUMMARY =
+  'The customer loses access now (status paused). No invoices are created and nothing is charged until someone resumes it. The current period ends today; the renewal date is set again at the resume.'
+const RESUME_NOW =
+  'Access comes back now. A new period starts today and is invoiced and charged at once; today becomes the renewal date. If the charge fails the subscription is past due.'
+const RESUME_UNCHANGED = 'Access comes back now and the renewal date stays as it was.'
+
 export const ACTION_SPECS: Record<ActionKind, ActionSpec> = {
   pause_collection: {
     kind: 'pause_collection',
     title: 'Pause collection',
     path: 'pause-collection',
-    summary: 'Stop collecting payment for a while; the subscription stays active.',
+    summary:
+      'The customer keeps access (the subscription stays active) and the renewal date does not move. Invoices are still created each period but not charged: marked uncollectible, kept as drafts or voided.',
     confirmLabel: 'Pause collection',
     toast: 'Collection paused',
     offerKinds: ['pause'],
@@ -123,6 +131,82 @@ export const ACTION_SPECS: Record<ActionKind, ActionSpec> = {
     toast: 'Collection resumed',
     fields: [],
     body: () => ({}),
+  },
+  pause_subscription: {
+    kind: 'pause_subscription',
+    title: 'Pause subscription',
+    path: 'pause-subscription',
+    summary: PAUSE_SUMMARY,
+    confirmLabel: 'Pause subscription',
+    toast: 'Subscription paused',
+    wordingFor: (v) => ({
+      summary:
+        v.creditUnusedTime === 'false'
+          ? `${PAUSE_SUMMARY} The unused rest of this period is not credited.`
+          : `${PAUSE_SUMMARY} The unused rest of this period is credited on the first invoice after the resume.`,
+      confirmLabel: 'Pause subscription',
+      toast: 'Subscription paused',
+    }),
+    fields: [
+      {
+        name: 'creditUnusedTime',
+        kind: 'checkbox',
+        label: 'Credit the unused rest of this period',
+        defaultValue: true,
+      },
+    ],
+    body: (v) => ({ creditUnusedTime: v.creditUnusedTime !== 'false' }),
+  },
+  resume_subscription: {
+    kind: 'resume_subscription',
+    title: 'Resume subscription',
+    path: 'resume-subscription',
+    summary: RESUME_NOW,
+    confirmLabel: 'Resume subscription',
+    toast: 'Subscription resumed',
+    wordingFor: (v) => ({
+      summary:
+        v.billingCycleAnchor !== 'unchanged'
+          ? RESUME_NOW
+          : v.prorationBehavior === 'none'
+            ? `${RESUME_UNCHANGED} The rest of the current period is free.`
+            : v.prorationBehavior === 'always_invoice'
+              ? `${RESUME_UNCHANGED} The rest of the current period is invoiced and charged now.`
+              : `${RESUME_UNCHANGED} The rest of the current period is added to the next invoice.`,
+      confirmLabel: 'Resume subscription',
+      toast: 'Subscription resumed',
+    }),
+    fields: [
+      {
+        name: 'billingCycleAnchor',
+        kind: 'select',
+        label: 'Renewal date',
+        options: [
+          { value: 'now', label: 'Start a new period today' },
+          { value: 'unchanged', label: 'Keep the old renewal date' },
+        ],
+        defaultValue: 'now',
+      },
+      {
+        name: 'prorationBehavior',
+        kind: 'select',
+        label: 'The rest of the current period',
+        options: [
+          { value: 'create_prorations', label: 'Add it to the next invoice' },
+          { value: 'always_invoice', label: 'Invoice and charge it now' },
+          { value: 'none', label: 'Free' },
+        ],
+        defaultValue: 'create_prorations',
+        when: (v) => v.billingCycleAnchor === 'unchanged',
+      },
+    ],
+    body: (v) =>
+      v.billingCycleAnchor === 'unchanged'
+        ? {
+            billingCycleAnchor: 'unchanged',
+            prorationBehavior: v.prorationBehavior || 'create_prorations',
+          }
+        : { billingCycleAnchor: 'now' },
   },
   apply_discount: {
     kind: 'apply_discount',

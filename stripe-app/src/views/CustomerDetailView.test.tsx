@@ -556,3 +556,56 @@ test('states: not connected, needs re-auth, unknown customer, backend unreachabl
   )
   expect(buttonsIn(down.wrapper.find(Banner)!, 'actions').map((b) => b.label)).toEqual(['Retry'])
 })
+
+test('true pause: the sheet says what happens to access, invoices and the renewal date; paused shows, resume keeps the renewal date', async () => {
+  const { m, customer, sub } = await arrange(h)
+  const renewal = sub.items.data[0]!.current_period_end
+  const { wrapper, update } = renderCustomer(m, customer.id)
+  await settle(update, () => loaded(wrapper), 'the customer profile')
+
+  press(wrapper, Button, 'Pause subscription')
+  await settle(update, () => wrapper.find(FocusView)?.props.shown === true, 'the focus view')
+  const sheet = () => wrapper.find(FocusView, { title: 'Pause subscription' })!
+  expect(sheet()).toContainText('The customer loses access now (status paused)')
+  expect(sheet()).toContainText('No invoices are created and nothing is charged')
+  expect(sheet()).toContainText('the renewal date is set again at the resume')
+  expect(sheet()).toContainText('credited on the first invoice after the resume')
+  expect(emulatorSub(h, m, sub.id).status).toBe('active')
+  pressIn(sheet(), 'primaryAction', 'Pause subscription')
+  await settle(update, () => host.toasts.length > 0, 'the toast')
+  expect(host.toasts).toEqual([{ message: 'Subscription paused', type: 'success' }])
+  expect(emulatorSub(h, m, sub.id).status).toBe('paused')
+  await settle(
+    update,
+    () => value(wrapper, 'Subscription status') === 'paused',
+    'the traits showing paused'
+  )
+  expect(findButton(wrapper, Button, 'Pause collection')).toBeNull()
+  expect(findButton(wrapper, Button, 'Pause subscription')).toBeNull()
+
+  press(wrapper, Button, 'Resume subscription')
+  await settle(update, () => wrapper.find(FocusView)?.props.shown === true, 'the resume sheet')
+  const resume = () => wrapper.find(FocusView, { title: 'Resume subscription' })!
+  expect(resume()).toContainText('today becomes the renewal date')
+  resume()
+    .find(Select, { name: 'billingCycleAnchor' })!
+    .trigger('onChange', { target: { value: 'unchanged' } })
+  await update()
+  expect(resume()).toContainText('the renewal date stays as it was')
+  resume()
+    .find(Select, { name: 'prorationBehavior' })!
+    .trigger('onChange', { target: { value: 'none' } })
+  await update()
+  expect(resume()).toContainText('The rest of the current period is free.')
+  pressIn(resume(), 'primaryAction', 'Resume subscription')
+  await settle(update, () => host.toasts.length > 1, 'the second toast')
+  expect(host.toasts[1]).toEqual({ message: 'Subscription resumed', type: 'success' })
+  const atStripe = emulatorSub(h, m, sub.id)
+  expect(atStripe.status).toBe('active')
+  expect(atStripe.items.data[0]!.current_period_end).toBe(renewal)
+  await settle(
+    update,
+    () => value(wrapper, 'Subscription status') === 'active',
+    'the traits showing active'
+  )
+})

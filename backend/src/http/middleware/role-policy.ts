@@ -20,6 +20,16 @@ const RULES: { method: string; path: RegExp; permission: Permission | null }[] =
     path: new RegExp(`^${sub}/resume-collection$`),
     permission: 'resume_collection',
   },
+  {
+    method: 'POST',
+    path: new RegExp(`^${sub}/pause-subscription$`),
+    permission: 'pause_subscription',
+  },
+  {
+    method: 'POST',
+    path: new RegExp(`^${sub}/resume-subscription$`),
+    permission: 'resume_subscription',
+  },
   { method: 'POST', path: new RegExp(`^${sub}/apply-discount$`), permission: 'apply_discount' },
   { method: 'POST', path: new RegExp(`^${sub}/change-plan$`), permission: 'change_plan' },
   { method: 'POST', path: new RegExp(`^${sub}/cancel$`), permission: 'cancel' },

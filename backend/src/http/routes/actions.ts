@@ -9,8 +9,10 @@ import {
   ChangePlanRequest,
   ExtendTrialRequest,
   PauseCollectionRequest,
+  PauseSubscriptionRequest,
   ReactivateRequest,
   ResumeCollectionRequest,
+  ResumeSubscriptionRequest,
 } from '@holdfast/shared/api/actions'
 import { applyDiscount } from '../../actions/apply-discount'
 import { cancelSubscription } from '../../actions/cancel'
@@ -18,6 +20,7 @@ import { changePlan, previewPlanChange } from '../../actions/change-plan'
 import { extendTrial } from '../../actions/extend-trial'
 import { listActions, summarizeActions } from '../../actions/outcomes'
 import { pauseCollection } from '../../actions/pause-collection'
+import { pauseSubscription, resumeSubscription } from '../../actions/pause-subscription'
 import { reactivate } from '../../actions/reactivate'
 import { resumeCollection } from '../../actions/resume-collection'
 import type { ActionAnswer } from '../../actions/run-action'
@@ -69,6 +72,24 @@ export function actionRoutes(deps: AppDeps) {
           subscriptionId: c.req.param('id'),
           clientKey,
         })
+      )
+    })
+    .post('/subscriptions/:id/pause-subscription', async (c) => {
+      const input = PauseSubscriptionRequest.parse(await jsonBody(c))
+      const clientKey = clientKeyOf(c, input)
+      const subscriptionId = c.req.param('id')
+      return answer(
+        c,
+        await pauseSubscription(deps, c.get('caller'), { ...input, subscriptionId, clientKey })
+      )
+    })
+    .post('/subscriptions/:id/resume-subscription', async (c) => {
+      const input = ResumeSubscriptionRequest.parse(await jsonBody(c))
+      const clientKey = clientKeyOf(c, input)
+      const subscriptionId = c.req.param('id')
+      return answer(
+        c,
+        await resumeSubscription(deps, c.get('caller'), { ...input, subscriptionId, clientKey })
       )
     })
     .post('/subscriptions/:id/apply-discount', async (c) => {

@@ -47,9 +47,11 @@ import {
   ChangePlanRequest,
   ExtendTrialRequest,
   PauseCollectionRequest,
+  PauseSubscriptionRequest,
   PlanOptions,
   ReactivateRequest,
   ResumeCollectionRequest,
+  ResumeSubscriptionRequest,
 } from '@holdfast/shared/api/actions'
 import {
   CreateOfferRequest,
@@ -216,6 +218,24 @@ const ops: Record<string, Record<string, Op>> = {
       tag: 'Actions',
       params: ['id'],
       body: ResumeCollectionRequest,
+      response: ActionResult,
+    },
+  },
+  '/api/v1/subscriptions/{id}/pause-subscription': {
+    post: {
+      summary: 'Pause the subscription (status paused: no invoices, no access, renewal moves)',
+      tag: 'Actions',
+      params: ['id'],
+      body: PauseSubscriptionRequest,
+      response: ActionResult,
+    },
+  },
+  '/api/v1/subscriptions/{id}/resume-subscription': {
+    post: {
+      summary: 'Resume a paused subscription (new period now, or the old renewal date prorated)',
+      tag: 'Actions',
+      params: ['id'],
+      body: ResumeSubscriptionRequest,
       response: ActionResult,
     },
   },
