@@ -10,13 +10,14 @@ type Ids = Record<
   'customer' | 'subscription' | 'segment' | 'offer' | 'endpoint' | 'price' | 'run',
   string
 >
-type Probe = { body?: (ids: Ids) => unknown }
+type Probe = { body?: (ids: Ids) => unknown; query?: string }
 
 /** Routes addressing one of A's objects by id: B must get 404. */
 const byId: Record<string, Probe> = {
   'GET /api/v1/customers/:id': {},
   'GET /api/v1/subscriptions/:id': {},
   'GET /api/v1/subscriptions/:id/plan-options': {},
+  'GET /api/v1/subscriptions/:id/discount-options': { query: '?kind=coupon' },
   'GET /api/v1/segments/:id': {},
   'PATCH /api/v1/segments/:id': { body: () => ({ name: 'Taken over' }) },
   'DELETE /api/v1/segments/:id': {},
@@ -175,7 +176,7 @@ test.each(Object.keys(byId))(
     ]
     const param = idFor.find(([prefix]) => pattern.startsWith(prefix))?.[1]
     expect(param, `no id for ${route}`).toBeDefined()
-    const path = pattern.replace(/:\w+/, param!)
+    const path = pattern.replace(/:\w+/, param!) + (byId[route]!.query ?? '')
     const body = byId[route]!.body?.(ids)
     const { extensionHeaders } = await import('../support/signing')
     const res = await h.request(path, {

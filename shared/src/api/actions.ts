@@ -293,3 +293,37 @@ export const PlanOptions = z.object({
   ),
 })
 export type PlanOptions = z.infer<typeof PlanOptions>
+
+/** GET /subscriptions/:id/discount-options: one page of the coupons or promotion codes a discount can apply. */
+export const DiscountOptionsQuery = z.object({
+  kind: z.enum(['coupon', 'promotion_code']),
+  /** Part of a coupon's name or id, or of a promotion code (case-insensitive). */
+  q: z.string().trim().max(100).optional(),
+  /** The id to start after (from `nextCursor`). */
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+})
+export type DiscountOptionsQuery = z.infer<typeof DiscountOptionsQuery>
+
+export const DiscountOption = z.object({
+  kind: z.enum(['coupon', 'promotion_code']),
+  /** What apply-discount takes: `couponId` for a coupon, `promotionCode` for a promotion code. */
+  id: z.string(),
+  /** The coupon's name (or id), or the promotion code customers type. */
+  name: z.string(),
+  /** "20% off for 3 months", "¥500 off once": the terms, in words the sheet formats. */
+  percentOff: z.number().nullable(),
+  amountOff: z.number().int().nullable(),
+  currency: z.string().nullable(),
+  duration: z.enum(['forever', 'once', 'repeating']).nullable(),
+  durationInMonths: z.number().int().nullable(),
+})
+export type DiscountOption = z.infer<typeof DiscountOption>
+
+export const DiscountOptions = z.object({
+  subscriptionId: z.string(),
+  currency: z.string(),
+  data: z.array(DiscountOption),
+  nextCursor: z.string().nullable(),
+})
+export type DiscountOptions = z.infer<typeof DiscountOptions>

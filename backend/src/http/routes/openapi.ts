@@ -48,6 +48,8 @@ import {
   ExtendTrialRequest,
   PauseCollectionRequest,
   PauseSubscriptionRequest,
+  DiscountOptions,
+  DiscountOptionsQuery,
   PlanOptions,
   ReactivateRequest,
   ResumeCollectionRequest,
@@ -379,6 +381,16 @@ const ops: Record<string, Record<string, Op>> = {
       tag: 'Actions',
       params: ['id'],
       response: PlanOptions,
+    },
+  },
+  '/api/v1/subscriptions/{id}/discount-options': {
+    get: {
+      summary:
+        'A page of the synced coupons or promotion codes a discount can apply to this subscription (valid, in its currency)',
+      tag: 'Actions',
+      params: ['id'],
+      query: DiscountOptionsQuery,
+      response: DiscountOptions,
     },
   },
   '/api/v1/segments': {
