@@ -74,7 +74,7 @@ test('valid coupons in the currency, active codes with their terms; paged, searc
     },
     { what: 'coupons and promotion codes synced' }
   )
-  const get = async (query: string, as = m) => {
+  const get = async (query: string, as: Parameters<Harness['as']>[0] = m) => {
     const res = await h.as(as).get(`/api/v1/subscriptions/${sub.id}/discount-options?${query}`)
     return {
       status: res.status,
