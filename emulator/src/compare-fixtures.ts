@@ -1,5 +1,6 @@
 // Dev script: compares the emulator's objects with Stripe's published example objects.
-// Usage (from the repo root): npx tsx emulator/src/compare-fixtures.ts [path/to/fixtures3.json]
+// Usage (from the repo root): npx tsx emulator/src/compare-fixtures.ts path/to/fixtures3.json
+// (fixtures3.json is `openapi/fixtures3.json` of github.com/stripe/openapi; it is not kept in this repo).
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { Emulator } from './emulator'
@@ -8,9 +9,11 @@ import { encodeForm } from './form'
 type Json = null | string | number | boolean | Json[] | { [k: string]: Json }
 type Diff = { missing: string[]; extra: string[]; mistyped: string[]; skipped: string[] }
 
-const path = resolve(
-  process.argv[2] ?? resolve(process.cwd(), '../shared/stripe-openapi/fixtures3.json')
-)
+if (!process.argv[2]) {
+  console.error('usage: npx tsx emulator/src/compare-fixtures.ts path/to/fixtures3.json')
+  process.exit(2)
+}
+const path = resolve(process.argv[2])
 const fixtures = (JSON.parse(readFileSync(path, 'utf8')) as { resources: Record<string, Json> })
   .resources
 
