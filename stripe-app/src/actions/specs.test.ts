@@ -79,7 +79,7 @@ describe('bodies the backend accepts', () => {
 })
 
 test.each([
-  ['apply_discount', {}, 'Pick an offer, or enter a coupon id or promotion code.'],
+  ['apply_discount', {}, 'Pick an offer, a coupon or a promotion code.'],
   [
     'apply_discount',
     { couponId: 'A', promotionCode: 'B' },

@@ -51,6 +51,8 @@ export type ActionSpec = {
   destructive?: boolean
   /** Offers of these kinds can stand in for the parameters (the offer picker). */
   offerKinds?: OfferKind[]
+  /** The discount picker sets `couponId` or `promotionCode` from the subscription's discount options. */
+  discountPicker?: boolean
   /** The plan picker sets `itemId` and `priceId` from the subscription's plan options. */
   planPicker?: boolean
   fields: Field[]
@@ -216,21 +218,8 @@ export const ACTION_SPECS: Record<ActionKind, ActionSpec> = {
     confirmLabel: 'Apply discount',
     toast: 'Discount applied',
     offerKinds: ['percent_off', 'amount_off', 'free_period'],
-    fields: [
-      {
-        name: 'couponId',
-        kind: 'text',
-        label: 'Or an existing coupon id',
-        placeholder: 'e.g. SUMMER20',
-        when: (v) => !usingOffer(v),
-      },
-      {
-        name: 'promotionCode',
-        kind: 'text',
-        label: 'Or a promotion code',
-        when: (v) => !usingOffer(v),
-      },
-    ],
+    discountPicker: true,
+    fields: [],
     body: (v) =>
       offerOr(v, () => {
         const coupon = v.couponId?.trim()
@@ -238,7 +227,7 @@ export const ACTION_SPECS: Record<ActionKind, ActionSpec> = {
         if (coupon && promo) return 'Give a coupon or a promotion code, not both.'
         if (coupon) return { couponId: coupon }
         if (promo) return { promotionCode: promo }
-        return 'Pick an offer, or enter a coupon id or promotion code.'
+        return 'Pick an offer, a coupon or a promotion code.'
       }),
   },
   change_plan: {

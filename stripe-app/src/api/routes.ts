@@ -6,6 +6,8 @@ export const routes = {
   customer: (id: string) => `/api/v1/customers/${enc(id)}`,
   subscription: (id: string) => `/api/v1/subscriptions/${enc(id)}`,
   planOptions: (id: string) => `/api/v1/subscriptions/${enc(id)}/plan-options`,
+  /** Query: kind, q, cursor, limit (shared/src/api/actions.ts DiscountOptionsQuery). */
+  discountOptions: (id: string) => `/api/v1/subscriptions/${enc(id)}/discount-options`,
   subscriptionAction: (id: string, path: string) => `/api/v1/subscriptions/${enc(id)}/${path}`,
   segments: '/api/v1/segments',
   /** Live count for a draft rule (not offered by the backend yet; the builder degrades). */

@@ -23,6 +23,7 @@ import { routes } from '../api/routes'
 import { initialValues, specFor, wordingOf, type Field, type Values } from '../actions/specs'
 import { useFormat } from '../locale'
 import { Loading } from './PanelStatus'
+import { DiscountPicker } from './DiscountPicker'
 import { PlanPicker, planChoiceProblem, type PlanChoices } from './PlanPicker'
 
 export type ActionTarget = { kind: string; subscriptionId: string }
@@ -227,6 +228,14 @@ export function ActionFocusView({
           </Inline>
           {spec.offerKinds && (
             <OfferPicker offers={offers} onChange={(id) => update('offerId', id)} />
+          )}
+          {spec.discountPicker && !values.offerId && (
+            <DiscountPicker
+              key={openKey}
+              api={api}
+              subscriptionId={target.subscriptionId}
+              onChange={update}
+            />
           )}
           {usingPicker && plans && (
             <PlanPicker plans={plans} itemId={values.itemId} onChange={update} />

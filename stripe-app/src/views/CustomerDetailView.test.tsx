@@ -17,7 +17,7 @@ import {
 } from '@stripe/ui-extension-sdk/ui'
 import { and, eq } from 'drizzle-orm'
 import { afterEach, beforeEach, expect, test } from 'vitest'
-import { accounts } from '../../../backend/src/db/schema'
+import { accounts, stripeCoupons } from '../../../backend/src/db/schema'
 import { arrange, emulatorSub, waitForLocal } from '../../../test/actions/support'
 import { startHarness, type Harness } from '../../../test/support/harness'
 import { waitFor } from '../../../test/support/wait'
@@ -405,6 +405,7 @@ test('apply discount with an offer from the picker; MRR drops at once', async ()
     .findAll('option' as unknown as typeof Select)
     .map((o) => o.text)
   expect(options).toEqual(['No offer', '25% for 3 months'])
+  expect(sheet().find(TextField, { name: 'discountSearch' })).not.toBeNull()
   sheet()
     .find(Select, { name: 'offerId' })!
     .trigger('onChange', {
@@ -412,7 +413,7 @@ test('apply discount with an offer from the picker; MRR drops at once', async ()
     })
   await update()
   // With an offer chosen, the manual fields give way.
-  expect(sheet().find(TextField, { name: 'couponId' })).toBeNull()
+  expect(sheet().find(TextField, { name: 'discountSearch' })).toBeNull()
   pressIn(sheet(), 'primaryAction', 'Apply discount')
   await settle(update, () => host.toasts.length > 0, 'the toast')
   expect(host.toasts).toEqual([{ message: 'Discount applied', type: 'success' }])
@@ -421,23 +422,37 @@ test('apply discount with an offer from the picker; MRR drops at once', async ()
 })
 
 test('a refused action keeps the sheet open with the reason, and a caution toast', async () => {
-  const { m, customer, sub } = await arrange(h)
+  const { m, customer, sub, stripe } = await arrange(h)
+  const doomed = await stripe.coupons.create({ name: 'Doomed', percent_off: 10, duration: 'once' })
+  await waitFor(
+    async () =>
+      (
+        await h
+          .db()
+          .select({ id: stripeCoupons.id })
+          .from(stripeCoupons)
+          .where(eq(stripeCoupons.id, doomed.id))
+      ).length === 1,
+    { what: 'the coupon synced' }
+  )
   const { wrapper, update } = renderCustomer(m, customer.id)
   await settle(update, () => loaded(wrapper), 'the customer profile')
   press(wrapper, Button, 'Apply discount')
   const sheet = () => wrapper.find(FocusView, { title: 'Apply discount' })!
-  await settle(update, () => sheet().find(TextField, { name: 'couponId' }) !== null, 'the form')
+  await settle(update, () => sheet().find(Select, { name: 'couponId' }) !== null, 'the coupons')
   sheet()
-    .find(TextField, { name: 'couponId' })!
+    .find(Select, { name: 'couponId' })!
     .trigger('onChange', {
-      target: { value: 'NO_SUCH_COUPON' },
+      target: { value: doomed.id },
     })
   await update()
+  // Deleted at Stripe while the sheet was open: Stripe refuses it.
+  await stripe.coupons.del(doomed.id)
   pressIn(sheet(), 'primaryAction', 'Apply discount')
   await settle(update, () => host.toasts.length > 0, 'the toast')
   expect(host.toasts).toEqual([{ message: 'Apply discount failed', type: 'caution' }])
   const banner = sheet().find(Banner, { title: 'Nothing was changed' })!
-  expect(String(banner.props.description)).toContain('NO_SUCH_COUPON')
+  expect(String(banner.props.description)).toContain(doomed.id)
   expect(sheet().props.shown).toBe(true)
   expect(emulatorSub(h, m, sub.id).discounts).toHaveLength(0)
 })
