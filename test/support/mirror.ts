@@ -1,13 +1,13 @@
 // Our copy of a merchant's Stripe objects beside the emulator's, object for object: the sync
 // tests assert on it, and npm run chaos counts what differs (so nothing here imports vitest).
+import type { Scope } from '../../backend/src/kernel/scope'
 import { getTableName, sql } from 'drizzle-orm'
 import { rowsOf, type Db } from '../../backend/src/db/client'
 import { objectSpecs } from '../../backend/src/sync/stripe-objects'
-import type { AccountScope } from '../../backend/src/sync/upsert-objects'
 import { renderObject, type Emulator } from '@holdfast/stripe-emulator'
 
 /** Every object type's rows we hold (not deleted), id → data. */
-export async function heldObjects(db: Db, scope: AccountScope, type: string) {
+export async function heldObjects(db: Db, scope: Scope, type: string) {
   const table = sql.identifier(getTableName(objectSpecs[type]!.table))
   const rows = rowsOf<{ id: string; data: unknown }>(
     await db.execute(sql`
@@ -104,7 +104,7 @@ export async function compareMirror(
   accountId: string,
   mode: 'test' | 'live'
 ): Promise<MirrorDiff[]> {
-  const scope: AccountScope = { accountId, livemode: mode === 'live' }
+  const scope: Scope = { accountId, livemode: mode === 'live' }
   const out: MirrorDiff[] = []
   const optional = unlistable(em, accountId, mode)
   for (const [type, objects] of Object.entries(emulatorObjects(em, accountId, mode))) {

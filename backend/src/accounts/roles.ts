@@ -1,5 +1,6 @@
 // Reads and writes the per-installation role overrides; the policy itself is pure
 // (shared/src/roles/policy.ts).
+import type { Scope } from '../kernel/scope'
 import { and, eq } from 'drizzle-orm'
 import {
   DEFAULT_ROLE_PERMISSIONS,
@@ -12,9 +13,8 @@ import {
 } from '@holdfast/shared/roles/policy'
 import type { Db } from '../db/client'
 import { rolePolicies } from '../db/schema'
-import type { AccountScope } from '../sync/upsert-objects'
 
-export async function loadRoleOverrides(db: Db, scope: AccountScope): Promise<RoleOverrides> {
+export async function loadRoleOverrides(db: Db, scope: Scope): Promise<RoleOverrides> {
   const rows = await db
     .select({ role: rolePolicies.role, permissions: rolePolicies.permissions })
     .from(rolePolicies)
@@ -34,13 +34,13 @@ export async function loadRoleOverrides(db: Db, scope: AccountScope): Promise<Ro
 
 export async function permissionsOfCaller(
   db: Db,
-  caller: AccountScope & { roles: readonly string[] }
+  caller: Scope & { roles: readonly string[] }
 ): Promise<Permission[]> {
   return permissionsOf(caller.roles, await loadRoleOverrides(db, caller))
 }
 
 /** Every role with a default or an override, and what it may do here. */
-export async function describeRolePolicy(db: Db, scope: AccountScope) {
+export async function describeRolePolicy(db: Db, scope: Scope) {
   const overrides = await loadRoleOverrides(db, scope)
   const roles = [
     ...new Set([
@@ -59,7 +59,7 @@ export async function describeRolePolicy(db: Db, scope: AccountScope) {
 
 export async function setRoleOverride(
   db: Db,
-  scope: AccountScope,
+  scope: Scope,
   role: string,
   permissions: readonly Permission[],
   updatedBy: string,
@@ -75,7 +75,7 @@ export async function setRoleOverride(
     })
 }
 
-export async function clearRoleOverride(db: Db, scope: AccountScope, role: string) {
+export async function clearRoleOverride(db: Db, scope: Scope, role: string) {
   await db
     .delete(rolePolicies)
     .where(

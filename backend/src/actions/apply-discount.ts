@@ -1,6 +1,7 @@
 // Apply a discount: an offer's coupon, an existing coupon or a promotion code, added to the
 // discounts already there. A non-empty `discounts` array REPLACES all of them, so the current
 // ones are sent back as `{discount: id}` (docs/stripe-api-notes.md §2).
+import type { Scope } from '../kernel/scope'
 import { and, eq, inArray, isNull } from 'drizzle-orm'
 import type Stripe from 'stripe'
 import { canApplyDiscount } from '@holdfast/shared/actions/eligibility'
@@ -10,7 +11,7 @@ import { AppError } from '../errors'
 import type { Caller } from '../http/context'
 import { toAppError } from '../stripe/errors'
 import type { StripeObject } from '../sync/stripe-objects'
-import { upsertObjects, type AccountScope } from '../sync/upsert-objects'
+import { upsertObjects } from '../sync/upsert-objects'
 import { offerForAction } from './offers'
 import { conflict, runAction, type ActionDeps } from './run-action'
 
@@ -83,7 +84,7 @@ export async function applyDiscount(
   })
 }
 
-async function couponsOf(deps: ActionDeps, scope: AccountScope, discountIds: string[]) {
+async function couponsOf(deps: ActionDeps, scope: Scope, discountIds: string[]) {
   if (discountIds.length === 0) return []
   const rows = await deps.db
     .select({ couponId: stripeDiscounts.couponId })
@@ -98,7 +99,7 @@ async function couponsOf(deps: ActionDeps, scope: AccountScope, discountIds: str
   return rows.map((r) => r.couponId).filter((c): c is string => c !== null)
 }
 
-async function knownCoupons(deps: ActionDeps, scope: AccountScope, ids: string[]) {
+async function knownCoupons(deps: ActionDeps, scope: Scope, ids: string[]) {
   if (ids.length === 0) return new Set<string>()
   const rows = await deps.db
     .select({ id: stripeCoupons.id })
@@ -117,7 +118,7 @@ async function knownCoupons(deps: ActionDeps, scope: AccountScope, ids: string[]
 /** A promotion code by id (promo_…) or by the code customers type: synced copy first. */
 async function findPromotionCode(
   deps: ActionDeps,
-  scope: AccountScope,
+  scope: Scope,
   stripe: Stripe,
   codeOrId: string
 ): Promise<{ id: string; couponId: string | null }> {

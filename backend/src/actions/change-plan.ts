@@ -1,6 +1,7 @@
 // Change plan: swap one item's price, keeping its quantity (Stripe resets it to 1 otherwise),
 // with the agent's proration choice. The preview prices the change with invoices.createPreview
 // at a proration date the confirmation then reuses, so the charge is what the agent saw.
+import type { Scope } from '../kernel/scope'
 import type Stripe from 'stripe'
 import { canChangePlan, pickPlanItem } from '@holdfast/shared/actions/eligibility'
 import { summarizePlanChange, type PreviewLine } from '@holdfast/shared/actions/plan-change'
@@ -12,7 +13,6 @@ import type {
 import { stripeForAccount } from '../accounts/credentials'
 import type { Caller } from '../http/context'
 import { toAppError } from '../stripe/errors'
-import type { AccountScope } from '../sync/upsert-objects'
 import { loadPrice, offerForAction } from './offers'
 import { conflict, findSubscription, runAction, type ActionDeps } from './run-action'
 import { subscriptionFacts } from './subscription-facts'
@@ -28,7 +28,7 @@ type Target = {
 async function resolveTarget(
   deps: ActionDeps,
   caller: Caller,
-  scope: AccountScope,
+  scope: Scope,
   stripe: Stripe,
   sub: Stripe.Subscription,
   input: ChangePlanPreviewRequest

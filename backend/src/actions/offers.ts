@@ -1,5 +1,6 @@
 // Offers: reusable retention offers, one mode each. A discount offer creates its coupon in the
 // merchant's Stripe account (metadata holdfast_offer = offer id) when it is defined.
+import type { Scope } from '../kernel/scope'
 import { randomUUID } from 'node:crypto'
 import { and, desc, eq, isNull } from 'drizzle-orm'
 import type Stripe from 'stripe'
@@ -11,7 +12,7 @@ import { AppError } from '../errors'
 import type { AppDeps, Caller } from '../http/context'
 import { toAppError } from '../stripe/errors'
 import type { StripeObject } from '../sync/stripe-objects'
-import { upsertObjects, type AccountScope } from '../sync/upsert-objects'
+import { upsertObjects } from '../sync/upsert-objects'
 
 type OfferRow = typeof offers.$inferSelect
 
@@ -67,7 +68,7 @@ export function couponParamsFor(
 /** A price of this account: the synced copy, else Stripe's. */
 export async function loadPrice(
   deps: Pick<AppDeps, 'db'>,
-  scope: AccountScope,
+  scope: Scope,
   stripe: Stripe,
   priceId: string
 ): Promise<Stripe.Price> {

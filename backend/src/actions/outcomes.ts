@@ -1,6 +1,7 @@
 // Outcomes of retention actions: was the subscription still there 30/60/90 days later, and what
 // MRR did it keep. Recorded by a daily job (queue `action-outcomes`) and, for one account, just
 // before its actions are listed or summarised, so reads are never behind.
+import type { Scope } from '../kernel/scope'
 import { and, desc, eq, inArray, isNotNull, lt, lte, or, sql, type SQL } from 'drizzle-orm'
 import type Stripe from 'stripe'
 import {
@@ -21,7 +22,6 @@ import type { MoneyByCurrency } from '@holdfast/shared/money'
 import { actionRuns, offers, stripeSubscriptions } from '../db/schema'
 import { AppError } from '../errors'
 import type { AppDeps } from '../http/context'
-import type { AccountScope } from '../sync/upsert-objects'
 import { subscriptionMrr } from './run-action'
 
 const DAY = 86_400
@@ -30,7 +30,7 @@ const BATCH = 200
 /** Stamps every milestone reached since the last pass; returns how many runs changed. */
 export async function recordDueOutcomes(
   deps: Pick<AppDeps, 'db' | 'now'>,
-  scope?: AccountScope
+  scope?: Scope
 ): Promise<number> {
   const now = deps.now()
   const nowSeconds = Math.floor(now.getTime() / 1000)
@@ -128,7 +128,7 @@ function decodeCursor(cursor: string): { startedAt: Date; id: string } {
 /** The audit trail, newest first, filtered and paged (keyset on started_at, id). */
 export async function listActions(
   deps: Pick<AppDeps, 'db' | 'now'>,
-  scope: AccountScope,
+  scope: Scope,
   query: ActionListQuery
 ): Promise<ActionList> {
   await recordDueOutcomes(deps, scope)
@@ -182,7 +182,7 @@ function count(row: Row, outcome: ActionOutcome | null) {
  */
 export async function summarizeActions(
   deps: Pick<AppDeps, 'db' | 'now'>,
-  scope: AccountScope
+  scope: Scope
 ): Promise<ActionSummary> {
   await recordDueOutcomes(deps, scope)
   const rows = await deps.db

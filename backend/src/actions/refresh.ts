@@ -1,12 +1,12 @@
 // After an action: everything derived from the customer's synced data, from the updated copy:
 // traits → segment memberships (entered/left) → lifecycle stage → outbound webhooks.
+import type { Scope } from '../kernel/scope'
 import type { AppDeps } from '../http/context'
-import type { AccountScope } from '../sync/upsert-objects'
 import { refreshCustomer } from '../traits/on-customer-changed'
 
 export async function refreshAfterAction(
   deps: AppDeps,
-  scope: AccountScope,
+  scope: Scope,
   customerId: string
 ): Promise<void> {
   if (!customerId) return

@@ -5,6 +5,7 @@
 //   → audit row completed (succeeded, or failed with Stripe's message).
 // The Stripe request is decided once and stored in the audit row, so re-running an unfinished
 // run sends the very same request and Stripe's idempotency answers it.
+import type { Scope } from '../kernel/scope'
 import { and, eq } from 'drizzle-orm'
 import type Stripe from 'stripe'
 import type { ActionKind } from '@holdfast/shared/actions/eligibility'
@@ -16,7 +17,7 @@ import { actionRuns, stripeSubscriptions } from '../db/schema'
 import { AppError, type ErrorCode } from '../errors'
 import type { AppDeps, Caller } from '../http/context'
 import { describeStripeError, toAppError } from '../stripe/errors'
-import { upsertObjects, type AccountScope } from '../sync/upsert-objects'
+import { upsertObjects } from '../sync/upsert-objects'
 import type { StripeObject } from '../sync/stripe-objects'
 import { loadStripeCustomerData } from '../traits/refresh-traits'
 import { snapshotFromStripe } from '../traits/snapshot-from-stripe'
@@ -36,7 +37,7 @@ export type PlanContext = {
   sub: Stripe.Subscription
   facts: ReturnType<typeof subscriptionFacts>
   stripe: Stripe
-  scope: AccountScope
+  scope: Scope
   now: Date
 }
 
@@ -50,11 +51,7 @@ export type ActionSpec = {
   /** Preconditions (throw AppError 409) and the Stripe call to make. */
   plan(ctx: PlanContext): Promise<StripeCall> | StripeCall
   /** After success, before traits: anything else the local copy needs (e.g. new discounts). */
-  afterStripe?(ctx: {
-    stripe: Stripe
-    scope: AccountScope
-    sub: Stripe.Subscription
-  }): Promise<void>
+  afterStripe?(ctx: { stripe: Stripe; scope: Scope; sub: Stripe.Subscription }): Promise<void>
 }
 
 export type ActionAnswer = { result: ActionResult; replayed: boolean }
@@ -64,7 +61,7 @@ type StoredFailure = {
   error: { code: ErrorCode; message: string; details?: Record<string, unknown> }
 }
 
-const scopeOf = (caller: Caller): AccountScope => ({
+const scopeOf = (caller: Caller): Scope => ({
   accountId: caller.accountId,
   livemode: caller.livemode,
 })
@@ -72,7 +69,7 @@ const scopeOf = (caller: Caller): AccountScope => ({
 /** The caller's synced subscription, or a 404 that says nothing about other accounts. */
 export async function findSubscription(
   deps: Pick<AppDeps, 'db'>,
-  scope: AccountScope,
+  scope: Scope,
   subscriptionId: string
 ): Promise<Stripe.Subscription> {
   const [row] = await deps.db
@@ -142,7 +139,7 @@ export async function runAction(
   return { result: await execute(deps, scope, run, stripe, spec), replayed: false }
 }
 
-async function findRunByKey(deps: ActionDeps, scope: AccountScope, clientKey: string) {
+async function findRunByKey(deps: ActionDeps, scope: Scope, clientKey: string) {
   const [row] = await deps.db
     .select()
     .from(actionRuns)
@@ -156,7 +153,7 @@ async function findRunByKey(deps: ActionDeps, scope: AccountScope, clientKey: st
   return row
 }
 
-async function findRunById(deps: ActionDeps, scope: AccountScope, id: string) {
+async function findRunById(deps: ActionDeps, scope: Scope, id: string) {
   const [row] = await deps.db
     .select()
     .from(actionRuns)
@@ -175,7 +172,7 @@ const PENDING_IS_LIVE_MS = 60_000
 
 async function replay(
   deps: ActionDeps,
-  scope: AccountScope,
+  scope: Scope,
   seen: RunRow,
   spec: ActionSpec
 ): Promise<ActionAnswer> {
@@ -217,7 +214,7 @@ async function replay(
 
 async function execute(
   deps: ActionDeps,
-  scope: AccountScope,
+  scope: Scope,
   run: RunRow,
   stripe: Stripe,
   spec: ActionSpec
@@ -333,7 +330,7 @@ function callStripe(
 /** The subscription's MRR per currency as our synced copy has it ({} when it doesn't count). */
 export async function subscriptionMrr(
   deps: Pick<AppDeps, 'db' | 'now'>,
-  scope: AccountScope,
+  scope: Scope,
   customerId: string,
   subscriptionId: string
 ): Promise<MoneyByCurrency> {

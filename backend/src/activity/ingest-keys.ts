@@ -1,17 +1,17 @@
 // Ingest keys authenticate POST /v1/track from the merchant's own product. We store only a
 // SHA-256 of the key; creating a new one revokes the previous one (rotation), and the key is
 // shown once.
+import type { Scope } from '../kernel/scope'
 import { createHash, randomBytes } from 'node:crypto'
 import { and, desc, eq, isNull, ne } from 'drizzle-orm'
 import type { Db } from '../db/client'
 import { accounts, ingestKeys } from '../db/schema'
-import type { TraitsScope } from '../traits/refresh-traits'
 
 export const hashIngestKey = (key: string) => createHash('sha256').update(key).digest('hex')
 
 export async function rotateIngestKey(
   db: Db,
-  scope: TraitsScope,
+  scope: Scope,
   now: Date
 ): Promise<{ key: string; createdAt: Date }> {
   const key = `hf_ik_${scope.livemode ? 'live' : 'test'}_${randomBytes(24).toString('base64url')}`
@@ -31,7 +31,7 @@ export async function rotateIngestKey(
   return { key, createdAt: now }
 }
 
-export async function currentIngestKey(db: Db, scope: TraitsScope) {
+export async function currentIngestKey(db: Db, scope: Scope) {
   const [row] = await db
     .select({ createdAt: ingestKeys.createdAt })
     .from(ingestKeys)
@@ -48,7 +48,7 @@ export async function currentIngestKey(db: Db, scope: TraitsScope) {
 }
 
 /** The installation a (non-revoked) key belongs to, or null; none once the app is uninstalled. */
-export async function scopeOfIngestKey(db: Db, key: string): Promise<TraitsScope | null> {
+export async function scopeOfIngestKey(db: Db, key: string): Promise<Scope | null> {
   const [row] = await db
     .select({ accountId: ingestKeys.accountId, livemode: ingestKeys.livemode })
     .from(ingestKeys)

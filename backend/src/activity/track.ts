@@ -1,17 +1,17 @@
 // Activity from the merchant's product: find the customer (by id, email, a metadata value, or
 // the merchant's own user id through the identity setting), move `last_activity_at` forward and
 // refresh everything derived from it (activity trait, slipping segments).
+import type { Scope } from '../kernel/scope'
 import { and, eq, isNull, sql, type SQL } from 'drizzle-orm'
 import type { IdentitySetting, TrackRequest } from '@holdfast/shared/api/stages'
 import type { Db } from '../db/client'
 import { customerTraits, stripeCustomers } from '../db/schema'
 import { AppError } from '../errors'
 import { refreshCustomer, type RefreshCustomerDeps } from '../traits/on-customer-changed'
-import type { TraitsScope } from '../traits/refresh-traits'
 
 export async function resolveTrackedCustomer(
   db: Db,
-  scope: TraitsScope,
+  scope: Scope,
   identity: IdentitySetting,
   body: TrackRequest
 ): Promise<string> {
@@ -47,7 +47,7 @@ export async function resolveTrackedCustomer(
 /** Records activity at `at` (never moving it backwards) and refreshes the customer. */
 export async function recordActivity(
   deps: RefreshCustomerDeps,
-  scope: TraitsScope,
+  scope: Scope,
   customerId: string,
   at: Date
 ): Promise<Date> {

@@ -1,12 +1,12 @@
 // Turns segment and stage changes into outbound deliveries: one `outbound_deliveries` row per
 // enabled endpoint subscribed to the event type, and one `outbound-delivery` job each.
+import type { Scope } from '../kernel/scope'
 import { randomUUID } from 'node:crypto'
 import { and, eq } from 'drizzle-orm'
 import type { OutboundEvent, OutboundEventType } from '@holdfast/shared/api/outbound'
 import type { Db } from '../db/client'
 import { outboundDeliveries, outboundEndpoints } from '../db/schema'
 import type { Queue } from '../queue/queue'
-import type { TraitsScope } from '../traits/refresh-traits'
 
 export type OutboundDeps = { db: Db; queue: Queue; now: () => Date }
 export type OutboundEventData = OutboundEvent['data']
@@ -14,7 +14,7 @@ export type PendingOutbound = { type: OutboundEventType; data: OutboundEventData
 
 export async function emitOutboundEvents(
   deps: OutboundDeps,
-  scope: TraitsScope,
+  scope: Scope,
   events: PendingOutbound[]
 ): Promise<number> {
   if (events.length === 0) return 0

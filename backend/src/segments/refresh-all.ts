@@ -1,12 +1,12 @@
 // Full recompute: every segment of a scope (after a rule change, and on a schedule because
 // relative-date rules such as "no activity for 15 days" change with time, not with events).
+import type { Scope } from '../kernel/scope'
 import { eq } from 'drizzle-orm'
 import type { Db } from '../db/client'
 import { accounts } from '../db/schema'
 import type { Logger } from '../log'
 import { emitOutboundEvents, type PendingOutbound } from '../outbound/emit'
 import type { Queue } from '../queue/queue'
-import type { TraitsScope } from '../traits/refresh-traits'
 import {
   loadSegments,
   refreshSegmentMemberships,
@@ -18,7 +18,7 @@ export type RefreshAllDeps = { db: Db; queue: Queue; log: Logger; now: () => Dat
 /** Recomputes one segment in full and sends `segment.entered`/`segment.left` downstream. */
 export async function recomputeSegment(
   deps: RefreshAllDeps,
-  scope: TraitsScope,
+  scope: Scope,
   segment: { id: string; name: string }
 ): Promise<MembershipRefresh> {
   const change = await refreshSegmentMemberships(deps, scope, segment.id)
@@ -43,7 +43,7 @@ export async function recomputeSegment(
  */
 export async function recomputeAllSegments(
   deps: RefreshAllDeps,
-  scope: TraitsScope
+  scope: Scope
 ): Promise<Record<string, MembershipRefresh>> {
   const out: Record<string, MembershipRefresh> = {}
   for (const segment of await loadSegments(deps.db, scope)) {

@@ -2,6 +2,7 @@
 // segment's `segment_memberships` up to date with `customer_traits`, recording who entered and
 // who left in `segment_transitions`. Membership is selected in SQL (compile-sql.ts); the stored
 // explanation of a newcomer comes from the TS evaluator, which agrees with the SQL by test.
+import type { Scope } from '../kernel/scope'
 import { and, eq, inArray, sql } from 'drizzle-orm'
 import { evaluateRule } from '@holdfast/shared/segments/evaluate'
 import { PREDEFINED_SEGMENTS } from '@holdfast/shared/segments/predefined'
@@ -12,12 +13,11 @@ import { customerTraits, segmentMemberships, segmentTransitions, segments } from
 import { AppError } from '../errors'
 import { compileRuleToSql } from './compile-sql'
 import { REFRESH_TIMEOUT_MS, withStatementTimeout } from './query-timeout'
-import type { TraitsScope } from './select-members'
 
 export type SegmentDeps = { db: Db; now: () => Date }
 
 /** Inserts any predefined segment the account/mode lacks; existing ones (maybe edited) stay. */
-export async function ensurePredefinedSegments(db: Db, scope: TraitsScope): Promise<void> {
+export async function ensurePredefinedSegments(db: Db, scope: Scope): Promise<void> {
   await db
     .insert(segments)
     .values(
@@ -47,7 +47,7 @@ const EXPLAIN_ON_ENTRY_LIMIT = 2_000
  */
 export async function refreshSegmentMemberships(
   deps: SegmentDeps,
-  scope: TraitsScope,
+  scope: Scope,
   segmentId: string
 ): Promise<MembershipRefresh> {
   const { db } = deps
@@ -136,7 +136,7 @@ export async function refreshSegmentMemberships(
 
 async function storeExplanations(
   db: Db,
-  scope: TraitsScope,
+  scope: Scope,
   segmentId: string,
   rule: SegmentRule,
   customerIds: string[],
@@ -175,7 +175,7 @@ export type CustomerMembershipChange = {
 }
 
 /** The scope's segments, seeding the predefined ones on first use. */
-export async function loadSegments(db: Db, scope: TraitsScope): Promise<SegmentRow[]> {
+export async function loadSegments(db: Db, scope: Scope): Promise<SegmentRow[]> {
   const read = () =>
     db
       .select({
@@ -197,7 +197,7 @@ export async function loadSegments(db: Db, scope: TraitsScope): Promise<SegmentR
 /** Ids of the segments a customer is stored as a member of. */
 export async function loadCustomerSegmentIds(
   db: Db,
-  scope: TraitsScope,
+  scope: Scope,
   customerId: string
 ): Promise<string[]> {
   return (await loadCustomersSegmentIds(db, scope, [customerId])).get(customerId) ?? []
@@ -206,7 +206,7 @@ export async function loadCustomerSegmentIds(
 /** Ids of the segments each customer is stored as a member of (absent: none). */
 export async function loadCustomersSegmentIds(
   db: Db,
-  scope: TraitsScope,
+  scope: Scope,
   customerIds: readonly string[]
 ): Promise<Map<string, string[]>> {
   const result = new Map<string, string[]>()
@@ -232,7 +232,7 @@ export async function loadCustomersSegmentIds(
  */
 export async function refreshCustomerMemberships(
   deps: SegmentDeps,
-  scope: TraitsScope,
+  scope: Scope,
   customerId: string,
   traits: Traits | null,
   preloaded?: { segments: SegmentRow[]; memberOf: string[] }
@@ -255,7 +255,7 @@ export async function refreshCustomerMemberships(
  */
 export async function refreshCustomersMemberships(
   deps: SegmentDeps,
-  scope: TraitsScope,
+  scope: Scope,
   traits: ReadonlyMap<string, Traits | null>,
   preloaded?: { segments: SegmentRow[]; memberOf: ReadonlyMap<string, string[]> }
 ): Promise<Map<string, CustomerMembershipChange>> {

@@ -1,5 +1,6 @@
 // Segments as the API sees them: list with member counts and MRR per currency, a page of
 // members, CSV export, and create/update/delete. Rule changes recompute membership in full.
+import type { Scope } from '../kernel/scope'
 import { and, asc, eq, gt, sql } from 'drizzle-orm'
 import type {
   SegmentCreate,
@@ -14,7 +15,6 @@ import type { Traits } from '@holdfast/shared/traits/catalog'
 import { rowsOf, type Db } from '../db/client'
 import { customerTraits, segmentMemberships, segments } from '../db/schema'
 import { AppError } from '../errors'
-import type { TraitsScope } from '../traits/refresh-traits'
 import { recomputeSegment, type RefreshAllDeps } from './refresh-all'
 import { compileRuleToSql } from './compile-sql'
 import { loadSegments } from './refresh-memberships'
@@ -29,7 +29,7 @@ import { countSegmentMembers } from './select-members'
 
 type SegmentRowFull = typeof segments.$inferSelect
 
-export async function findSegment(db: Db, scope: TraitsScope, id: string) {
+export async function findSegment(db: Db, scope: Scope, id: string) {
   // Not a uuid can't be ours: same 404 as another tenant's.
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id))
     throw new AppError('not_found', `No segment ${id} here`)
@@ -65,7 +65,7 @@ function summarize(row: SegmentRowFull, members: number, mrr: Record<string, num
 
 export async function listSegments(
   db: Db,
-  scope: TraitsScope,
+  scope: Scope,
   includeHidden: boolean
 ): Promise<SegmentSummary[]> {
   await loadSegments(db, scope)
@@ -116,7 +116,7 @@ export async function listSegments(
     })
 }
 
-export async function getSegmentSummary(db: Db, scope: TraitsScope, id: string) {
+export async function getSegmentSummary(db: Db, scope: Scope, id: string) {
   const all = await listSegments(db, scope, true)
   const found = all.find((s) => s.id === id)
   if (!found) throw new AppError('not_found', `No segment ${id} here`)
@@ -134,7 +134,7 @@ const str = (v: unknown) => (typeof v === 'string' ? v : null)
 
 export async function listSegmentMembers(
   db: Db,
-  scope: TraitsScope,
+  scope: Scope,
   segmentId: string,
   page: { cursor?: string; limit: number }
 ): Promise<{ members: SegmentMember[]; nextCursor: string | null }> {
@@ -201,7 +201,7 @@ function csvCell(value: unknown): string {
 /** The segment's members as CSV lines (header first), streamed page by page. */
 export async function* exportSegmentCsv(
   db: Db,
-  scope: TraitsScope,
+  scope: Scope,
   segmentId: string
 ): AsyncGenerator<string> {
   await findSegment(db, scope, segmentId)
@@ -261,7 +261,7 @@ export async function* exportSegmentCsv(
 /** Members and their MRR for a rule that is not saved yet (the builder's live count). */
 export async function previewSegment(
   db: Db,
-  scope: TraitsScope,
+  scope: Scope,
   rule: SegmentRule,
   now: Date
 ): Promise<SegmentPreview> {
@@ -297,11 +297,7 @@ function assertRuleFits(rule: SegmentRule) {
     )
 }
 
-export async function createSegment(
-  deps: RefreshAllDeps,
-  scope: TraitsScope,
-  input: SegmentCreate
-) {
+export async function createSegment(deps: RefreshAllDeps, scope: Scope, input: SegmentCreate) {
   assertRuleFits(input.rule)
   await loadSegments(deps.db, scope)
   const [row] = await deps.db
@@ -324,7 +320,7 @@ export async function createSegment(
 
 export async function updateSegment(
   deps: RefreshAllDeps,
-  scope: TraitsScope,
+  scope: Scope,
   id: string,
   input: SegmentUpdate
 ) {
@@ -364,7 +360,7 @@ export async function updateSegment(
 }
 
 /** Custom segments only: a predefined one is hidden instead, so it is never broken. */
-export async function deleteSegment(db: Db, scope: TraitsScope, id: string) {
+export async function deleteSegment(db: Db, scope: Scope, id: string) {
   const existing = await findSegment(db, scope, id)
   if (existing.predefinedKey)
     throw new AppError(

@@ -1,14 +1,13 @@
 // Segment membership straight from the database: the compiled rule over `customer_traits`,
 // always scoped to one account and mode.
+import type { Scope } from '../kernel/scope'
 import { and, asc, count, eq } from 'drizzle-orm'
 import type { RuleNode } from '@holdfast/shared/segments/rule'
 import type { Db } from '../db/client'
 import { customerTraits } from '../db/schema'
 import { compileRuleToSql } from './compile-sql'
 
-export type TraitsScope = { accountId: string; livemode: boolean }
-
-function whereMember(scope: TraitsScope, rule: RuleNode, now: Date) {
+function whereMember(scope: Scope, rule: RuleNode, now: Date) {
   return and(
     eq(customerTraits.accountId, scope.accountId),
     eq(customerTraits.livemode, scope.livemode),
@@ -19,7 +18,7 @@ function whereMember(scope: TraitsScope, rule: RuleNode, now: Date) {
 /** Ids of the customers in scope whose traits match `rule` at `now`, sorted. */
 export async function selectSegmentMemberIds(
   db: Db,
-  scope: TraitsScope,
+  scope: Scope,
   rule: RuleNode,
   now: Date
 ): Promise<string[]> {
@@ -33,7 +32,7 @@ export async function selectSegmentMemberIds(
 
 export async function countSegmentMembers(
   db: Db,
-  scope: TraitsScope,
+  scope: Scope,
   rule: RuleNode,
   now: Date
 ): Promise<number> {

@@ -1,16 +1,16 @@
 // After the stage mapping changes: every customer's stage again, page by page, with history and
 // `stage.changed` downstream for those that moved.
+import type { Scope } from '../kernel/scope'
 import { and, asc, eq, gt, sql } from 'drizzle-orm'
 import { computeStage, type StageMapping } from '@holdfast/shared/stages/stages'
 import { customerStages, customerTraits, stageTransitions } from '../db/schema'
 import { emitOutboundEvents, type OutboundDeps } from '../outbound/emit'
-import type { TraitsScope } from '../traits/refresh-traits'
 
 const PAGE = 5000
 
 export async function recomputeStages(
   deps: OutboundDeps,
-  scope: TraitsScope,
+  scope: Scope,
   mapping: StageMapping
 ): Promise<number> {
   const { db } = deps

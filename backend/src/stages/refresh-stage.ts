@@ -1,15 +1,15 @@
 // A customer's lifecycle stage from their traits and the account's mapping, stored in
 // `customer_stages` with every change in `stage_transitions`.
+import type { Scope } from '../kernel/scope'
 import { and, eq, inArray, sql } from 'drizzle-orm'
 import { computeStageFromTraits, type StageMapping } from '@holdfast/shared/stages/stages'
 import type { Traits } from '@holdfast/shared/traits/catalog'
 import type { Db } from '../db/client'
 import { customerStages, stageTransitions } from '../db/schema'
-import type { TraitsScope } from '../traits/refresh-traits'
 
 export async function readCustomerStage(
   db: Db,
-  scope: TraitsScope,
+  scope: Scope,
   customerId: string
 ): Promise<string | null> {
   return (await readCustomersStage(db, scope, [customerId])).get(customerId) ?? null
@@ -18,7 +18,7 @@ export async function readCustomerStage(
 /** Stored stage of each customer (absent: none stored). */
 export async function readCustomersStage(
   db: Db,
-  scope: TraitsScope,
+  scope: Scope,
   customerIds: readonly string[]
 ): Promise<Map<string, string>> {
   if (customerIds.length === 0) return new Map()
@@ -40,7 +40,7 @@ export type StageChange = { customerId: string; from: string | null; to: string 
 /** Stores the stage `traits` give (none when the customer is gone); returns the change, if any. */
 export async function refreshCustomerStage(
   db: Db,
-  scope: TraitsScope,
+  scope: Scope,
   customerId: string,
   traits: Traits | null,
   mapping: StageMapping,
@@ -65,7 +65,7 @@ export async function refreshCustomerStage(
  */
 export async function refreshCustomersStage(
   db: Db,
-  scope: TraitsScope,
+  scope: Scope,
   traits: ReadonlyMap<string, Traits | null>,
   mapping: StageMapping,
   now: Date,

@@ -1,16 +1,16 @@
 // Settings this feature keeps in `accounts.settings` (jsonb shared with other features, so writes
 // merge one key and never replace the object): `stageMapping` and `identity`.
+import type { Scope } from '../kernel/scope'
 import { and, eq, sql } from 'drizzle-orm'
 import { IdentitySetting } from '@holdfast/shared/api/stages'
 import { DEFAULT_STAGE_MAPPING, StageMapping } from '@holdfast/shared/stages/stages'
 import type { Db } from '../db/client'
 import { accounts } from '../db/schema'
 import { AppError } from '../errors'
-import type { TraitsScope } from '../traits/refresh-traits'
 
 export type FeatureSettings = { stageMapping: StageMapping; identity: IdentitySetting }
 
-export async function readFeatureSettings(db: Db, scope: TraitsScope): Promise<FeatureSettings> {
+export async function readFeatureSettings(db: Db, scope: Scope): Promise<FeatureSettings> {
   const [row] = await db
     .select({ settings: accounts.settings })
     .from(accounts)
@@ -27,7 +27,7 @@ export async function readFeatureSettings(db: Db, scope: TraitsScope): Promise<F
 /** Sets one key of the account's settings; 404 when the account is not installed here. */
 export async function writeFeatureSetting(
   db: Db,
-  scope: TraitsScope,
+  scope: Scope,
   key: keyof FeatureSettings,
   value: unknown
 ): Promise<void> {

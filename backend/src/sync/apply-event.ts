@@ -2,6 +2,7 @@
 // guard, settle same-second ties by re-fetching from Stripe, respect tombstones, and say which
 // customer changed and what their timeline shows. The drainer records those for a whole batch at
 // once (recordCustomerChanges): timeline entries, and marks for the traits refresh.
+import type { Scope } from '../kernel/scope'
 import { and, eq, notInArray, sql } from 'drizzle-orm'
 import Stripe from 'stripe'
 import { stripeForAccount, type CredentialDeps } from '../accounts/credentials'
@@ -14,17 +15,17 @@ import { markCustomersChanged } from '../traits/refresh-queue'
 import type { ClaimedEvent } from './event-store'
 import { idOf, objectSpecs, type StripeObject } from './stripe-objects'
 import { describeEvent } from './timeline'
-import { storedVersion, upsertObjects, type AccountScope, type Version } from './upsert-objects'
+import { storedVersion, upsertObjects, type Version } from './upsert-objects'
 
 export type ApplyDeps = CredentialDeps & {
   queue: Queue
   config: Pick<Config, 'uninstallGraceDays'>
   /** Account status lookup; the drainer passes one memoised per batch. */
-  accountStatus?: (scope: AccountScope) => Promise<string | undefined>
+  accountStatus?: (scope: Scope) => Promise<string | undefined>
 }
 
 /** A customer whose synced data an event changed, and the timeline entry it earns (if any). */
-export type CustomerChange = AccountScope & {
+export type CustomerChange = Scope & {
   customerId: string
   timeline: Omit<
     typeof timelineEntries.$inferInsert,
@@ -50,7 +51,7 @@ const notReallyDeleted = new Set(['customer.subscription.deleted'])
 export async function applyEvent(deps: ApplyDeps, event: ClaimedEvent): Promise<ApplyResult> {
   const outcome = (o: ApplyOutcome): ApplyResult => ({ outcome: o })
   if (!event.accountId) return outcome('ignored_platform_event')
-  const scope: AccountScope = { accountId: event.accountId, livemode: event.livemode }
+  const scope: Scope = { accountId: event.accountId, livemode: event.livemode }
   const status = await (deps.accountStatus ?? ((key) => readAccountStatus(deps, key)))(scope)
   if (!status) return outcome('ignored_unknown_account')
   if (status === 'uninstalled') return outcome('ignored_uninstalled')
@@ -134,7 +135,7 @@ export async function applyEvent(deps: ApplyDeps, event: ClaimedEvent): Promise<
 const catalogTypes = new Set(['price', 'product', 'coupon'])
 
 /** Marks for a refresh every customer whose subscriptions or discounts use a catalog object. */
-async function markCustomersUsing(db: Db, scope: AccountScope, type: string, id: string) {
+async function markCustomersUsing(db: Db, scope: Scope, type: string, id: string) {
   const same = (a: string, b: string) =>
     sql.raw(`${a}.account_id = ${b}.account_id and ${a}.livemode = ${b}.livemode`)
   const customers =
@@ -169,7 +170,7 @@ export async function recordCustomerChanges(db: Db, changes: CustomerChange[]): 
   await markCustomersChanged(db, changes)
 }
 
-async function refetch(deps: ApplyDeps, scope: AccountScope, type: string, id: string) {
+async function refetch(deps: ApplyDeps, scope: Scope, type: string, id: string) {
   const stripe = await stripeForAccount(deps, scope)
   try {
     return await objectSpecs[type]!.retrieve!(stripe, id)
@@ -184,7 +185,7 @@ async function refetch(deps: ApplyDeps, scope: AccountScope, type: string, id: s
 /** Items ride inside the subscription (10 at most); page the rest, and retire removed ones. */
 async function syncSubscriptionItems(
   deps: ApplyDeps,
-  scope: AccountScope,
+  scope: Scope,
   sub: StripeObject,
   version: Version
 ) {
@@ -220,7 +221,7 @@ async function syncSubscriptionItems(
 
 export async function readAccountStatus(
   deps: { db: ApplyDeps['db'] },
-  scope: AccountScope
+  scope: Scope
 ): Promise<string | undefined> {
   const [account] = await deps.db
     .select({ status: accounts.status })

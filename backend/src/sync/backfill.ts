@@ -6,6 +6,7 @@
 //
 // Every object is written through upsertObjects with version `at` = when its list request started:
 // a webhook applied meanwhile with a newer event time is never overwritten by an older page.
+import type { Scope } from '../kernel/scope'
 import { and, desc, eq, getTableName, inArray, sql } from 'drizzle-orm'
 import type Stripe from 'stripe'
 import { currentApiKey, type CredentialDeps } from '../accounts/credentials'
@@ -18,7 +19,7 @@ import { listSpecs, listTypes, type Fetch, type ListType } from './list-objects'
 import type { RateLimiter } from './rate-limiter'
 import { callStripe } from './stripe-call'
 import { objectSpecs, type StripeObject } from './stripe-objects'
-import { upsertObjects, type AccountScope } from './upsert-objects'
+import { upsertObjects } from './upsert-objects'
 
 export type SyncDeps = CredentialDeps & {
   config: Pick<Config, 'sync'>
@@ -86,7 +87,7 @@ export type SyncHooks = {
   /** After a page committed. */
   afterCommit?(info: { task: TaskRow; page: number; objects: number }): void
   /** After a run finished (done or failed). */
-  onRunFinished?(run: { id: string; kind: string; state: string; scope: AccountScope }): void
+  onRunFinished?(run: { id: string; kind: string; state: string; scope: Scope }): void
 }
 
 export class TaskLost extends Error {
@@ -103,7 +104,7 @@ export const openStates = ['pending', 'running'] as const
 // Planning
 
 /** Serialises planning per account (two installs, a click and a job) in one transaction. */
-export async function lockAccountSync(tx: Db, scope: AccountScope) {
+export async function lockAccountSync(tx: Db, scope: Scope) {
   await tx.execute(
     sql`select pg_advisory_xact_lock(hashtextextended(${`sync:${scope.accountId}:${scope.livemode}`}, 0))`
   )
@@ -115,7 +116,7 @@ export async function lockAccountSync(tx: Db, scope: AccountScope) {
  */
 export async function queueImportAfterInstall(
   deps: { db: Db; queue: Pick<Queue, 'send'> },
-  scope: AccountScope
+  scope: Scope
 ) {
   const latest = await latestImportRun(deps.db, scope)
   await deps.queue.send('sync-task', {
@@ -127,7 +128,7 @@ export async function queueImportAfterInstall(
 }
 
 /** The newest import run of an account, whatever its state. */
-export async function latestImportRun(db: Db, scope: AccountScope) {
+export async function latestImportRun(db: Db, scope: Scope) {
   const [run] = await db
     .select({ id: syncRuns.id, state: syncRuns.state })
     .from(syncRuns)
@@ -143,7 +144,7 @@ export async function latestImportRun(db: Db, scope: AccountScope) {
   return run
 }
 
-export async function activeRun(db: Db, scope: AccountScope) {
+export async function activeRun(db: Db, scope: Scope) {
   const [run] = await db
     .select()
     .from(syncRuns)
@@ -186,7 +187,7 @@ export function listingTasks(hint: number | null, windowStart: number | null = n
 
 export async function insertTasks(
   tx: Db,
-  scope: AccountScope,
+  scope: Scope,
   runId: string,
   tasks: NewTask[]
 ): Promise<void> {
@@ -207,7 +208,7 @@ export async function insertTasks(
 /** Moves the events cursor forward to `created` (never back). */
 export async function advanceEventsCursor(
   tx: Db,
-  scope: AccountScope,
+  scope: Scope,
   created: number,
   extra: Record<string, unknown> = {}
 ) {
@@ -256,7 +257,7 @@ export type StartResult = { runId: string | null; started: boolean; state: strin
  */
 export async function startImport(
   deps: SyncDeps & { limiter: RateLimiter },
-  scope: AccountScope,
+  scope: Scope,
   choice: ImportChoice = 'existing',
   /** Queued at install: start only if no import was decided since (the merchant's choice wins). */
   unlessImportSince?: { latestImportId: string | null }
@@ -330,7 +331,7 @@ export async function cancelRun(tx: Db, runId: string) {
 /** `GET /v1/account`'s `created`, or null when Stripe does not tell us. */
 export async function accountCreated(
   deps: SyncDeps & { limiter: RateLimiter },
-  scope: AccountScope
+  scope: Scope
 ): Promise<number | null> {
   try {
     const stripe = await stripeClient(deps, scope)
@@ -349,7 +350,7 @@ export async function accountCreated(
 
 // Clients without stripe-node's own retries: every attempt must pass our limiter.
 const clients = new WeakMap<object, Map<string, Stripe>>()
-export async function stripeClient(deps: CredentialDeps, scope: AccountScope): Promise<Stripe> {
+export async function stripeClient(deps: CredentialDeps, scope: Scope): Promise<Stripe> {
   const key = await currentApiKey(deps, scope)
   let byKey = clients.get(deps.stripe)
   if (!byKey) clients.set(deps.stripe, (byKey = new Map()))
@@ -757,7 +758,7 @@ export function estimateByType(
 
 async function heldRows(
   tx: Db,
-  scope: AccountScope,
+  scope: Scope,
   type: string,
   ids: string[]
 ): Promise<Map<string, { data: unknown; deleted: boolean }>> {

@@ -3,6 +3,7 @@
 // The batch's timeline entries and customer refresh marks (traits/refresh-queue) are written
 // before the events are finished, so a crash in between re-applies the events and records them
 // again (apply-event resumes an event it had written).
+import type { Scope } from '../kernel/scope'
 import { errorMessage, type Logger } from '../log'
 import { startPollingWorkers, type PollingWorkers } from '../queue/polling-workers'
 import {
@@ -13,7 +14,6 @@ import {
   type CustomerChange,
 } from './apply-event'
 import { claimEvents, finishEvent, finishEvents } from './event-store'
-import type { AccountScope } from './upsert-objects'
 
 const MAX_ATTEMPTS = 8
 const POLL_MS = 500
@@ -33,7 +33,7 @@ export function startEventDrainer(
     if (claimed.length === 0) return 0
     // One status lookup per account per batch; an uninstall inside the batch clears it.
     const statuses = new Map<string, Promise<string | undefined>>()
-    const accountStatus = (scope: AccountScope) => {
+    const accountStatus = (scope: Scope) => {
       const key = `${scope.accountId}:${scope.livemode}`
       let status = statuses.get(key)
       if (!status) statuses.set(key, (status = readAccountStatus(deps, scope)))

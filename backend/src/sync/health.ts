@@ -1,6 +1,7 @@
 // Sync health for the settings view and operators: per object type its state, what we hold against
 // what Stripe showed, progress, failures with their reasons, webhook lag, and what the last
 // reconciliation fixed. Never "done" while any type failed.
+import type { Scope } from '../kernel/scope'
 import { getTableName, sql } from 'drizzle-orm'
 import type {
   ReconcileFixed,
@@ -13,7 +14,6 @@ import type {
 import { rowsOf, type Db } from '../db/client'
 import { estimateByType, num, parseJson, writtenBy, type TaskStats } from './backfill'
 import { objectSpecs } from './stripe-objects'
-import type { AccountScope } from './upsert-objects'
 
 const types: SyncObjectType[] = [
   'product',
@@ -58,7 +58,7 @@ type TaskRowLite = {
 
 export async function buildSyncHealth(
   deps: { db: Db },
-  scope: AccountScope,
+  scope: Scope,
   mode: 'test' | 'live'
 ): Promise<SyncHealth> {
   const db = deps.db
@@ -266,7 +266,7 @@ async function tasksOf(db: Db, runId: string): Promise<TaskRowLite[]> {
   }))
 }
 
-async function heldCounts(db: Db, scope: AccountScope): Promise<Map<string, number>> {
+async function heldCounts(db: Db, scope: Scope): Promise<Map<string, number>> {
   const parts = types.map(
     (type) =>
       sql`select ${type}::text as type, count(*)::int as n from ${sql.identifier(
@@ -279,7 +279,7 @@ async function heldCounts(db: Db, scope: AccountScope): Promise<Map<string, numb
   return new Map(rows.map((r) => [r.type, Number(r.n)]))
 }
 
-async function webhookHealth(db: Db, scope: AccountScope): Promise<SyncHealth['webhooks']> {
+async function webhookHealth(db: Db, scope: Scope): Promise<SyncHealth['webhooks']> {
   const last = rowsOf<Record<string, unknown>>(
     await db.execute(sql`
       select created, extract(epoch from received_at)::float8 as received_at from stripe_events

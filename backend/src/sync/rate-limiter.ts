@@ -8,10 +8,10 @@
 //
 // Adaptive: a 429 cuts the bucket's rate (×0.7) and blocks it for a moment; while clear, the rate
 // climbs back to the configured limit (+5 % of it per second).
+import type { Scope } from '../kernel/scope'
 import { sql } from 'drizzle-orm'
 import { rowsOf, type Db } from '../db/client'
 import type { Logger } from '../log'
-import type { AccountScope } from './upsert-objects'
 
 export type RateLimits = { test: number; live: number; perEndpoint: number }
 
@@ -23,10 +23,10 @@ export type AcquireOptions = {
 
 export type RateLimiter = {
   /** Resolves once a token of the account's bucket and of the endpoint's bucket is ours. */
-  acquire(scope: AccountScope, endpoint: string, options?: AcquireOptions): Promise<void>
+  acquire(scope: Scope, endpoint: string, options?: AcquireOptions): Promise<void>
   /** Stripe answered 429: slow the bucket it names (`Stripe-Rate-Limited-Reason`) down. */
   rateLimited(
-    scope: AccountScope,
+    scope: Scope,
     endpoint: string,
     info?: { reason?: string; retryAfterMs?: number }
   ): Promise<void>
@@ -46,9 +46,9 @@ const CLIMB_SHARE_PER_SECOND = 0.05
 /** How long a bucket is closed after a 429 without Retry-After. */
 const DEFAULT_BLOCK_MS = 1_000
 
-export const globalBucketKey = (scope: AccountScope) =>
+export const globalBucketKey = (scope: Scope) =>
   `stripe:${scope.accountId}:${scope.livemode ? 'live' : 'test'}`
-export const endpointBucketKey = (scope: AccountScope, endpoint: string) =>
+export const endpointBucketKey = (scope: Scope, endpoint: string) =>
   `${globalBucketKey(scope)}:${endpoint}`
 
 type Waiter = {
@@ -60,7 +60,7 @@ type Waiter = {
   cleanup(): void
 }
 
-type Pump = { scope: AccountScope; waiters: Waiter[]; running: boolean; wake?: () => void }
+type Pump = { scope: Scope; waiters: Waiter[]; running: boolean; wake?: () => void }
 
 export function createRateLimiter(deps: { db: Db; log: Logger }, limits: RateLimits): RateLimiter {
   const pumps = new Map<string, Pump>()
@@ -69,14 +69,14 @@ export function createRateLimiter(deps: { db: Db; log: Logger }, limits: RateLim
   let stopped = false
   let limited = 0
 
-  const limitOf = (scope: AccountScope, key: string) =>
+  const limitOf = (scope: Scope, key: string) =>
     key === globalBucketKey(scope)
       ? scope.livemode
         ? limits.live
         : limits.test
       : limits.perEndpoint
 
-  async function ensureBuckets(scope: AccountScope, keys: string[]) {
+  async function ensureBuckets(scope: Scope, keys: string[]) {
     const missing = keys.filter((k) => !known.has(k))
     if (missing.length === 0) return
     const values = missing.map((k) => {
@@ -99,7 +99,7 @@ export function createRateLimiter(deps: { db: Db; log: Logger }, limits: RateLim
    * five round trips queued behind page commits was what held the import back.
    */
   async function take(
-    scope: AccountScope,
+    scope: Scope,
     queue: Waiter[]
   ): Promise<{ granted: Waiter[]; waitMs: number }> {
     const globalKey = globalBucketKey(scope)
@@ -214,7 +214,7 @@ export function createRateLimiter(deps: { db: Db; log: Logger }, limits: RateLim
     return { granted, waitMs }
   }
 
-  function pumpFor(scope: AccountScope): Pump {
+  function pumpFor(scope: Scope): Pump {
     const key = globalBucketKey(scope)
     let pump = pumps.get(key)
     if (!pump) pumps.set(key, (pump = { scope, waiters: [], running: false }))

@@ -8,6 +8,7 @@
 // 3. Objects we hold that the listing did not show are checked one by one: gone at Stripe (a
 //    delete we missed) → tombstone; still there → written again.
 // The run's summary says what was missed and fixed, per object type.
+import type { Scope } from '../kernel/scope'
 import { and, eq, getTableName, sql } from 'drizzle-orm'
 import { rowsOf, type Db } from '../db/client'
 import { accounts, syncCursors, syncRuns } from '../db/schema'
@@ -38,7 +39,7 @@ import { retrieveEndpoint } from './list-objects'
 import type { RateLimiter } from './rate-limiter'
 import { callStripe, isMissing } from './stripe-call'
 import { objectSpecs, syncedObjectTypes, type StripeObject } from './stripe-objects'
-import { upsertObjects, type AccountScope } from './upsert-objects'
+import { upsertObjects } from './upsert-objects'
 
 const DAY = 86_400
 /** Stripe keeps events this long. */
@@ -51,7 +52,7 @@ export type ReconcileMode = 'events' | 'full'
 /** Creates a pending reconciliation run (or returns the run already going). */
 export async function requestReconcile(
   deps: SyncDeps,
-  scope: AccountScope
+  scope: Scope
 ): Promise<{ runId: string | null; started: boolean; state: string }> {
   return deps.db.transaction(async (txRaw) => {
     const tx = txRaw as unknown as Db
@@ -174,7 +175,7 @@ export type EventsCatchUp = {
 /** Lists the account's events since `since` (newest first) and stores the ones we lack. */
 export async function catchUpEvents(
   deps: SyncDeps & { limiter: RateLimiter },
-  scope: AccountScope,
+  scope: Scope,
   since: number
 ): Promise<EventsCatchUp> {
   const stripe = await stripeClient(deps, scope)

@@ -3,14 +3,14 @@
 // (stripe-node does not retry a plain 429), and 5xx/network errors are retried with back-off unless
 // Stripe says `Stripe-Should-Retry: false`. Our clients are made with maxNetworkRetries: 0 so every
 // attempt passes the limiter.
+import type { Scope } from '../kernel/scope'
 import Stripe from 'stripe'
 import { errorMessage } from '../log'
 import type { RateLimiter } from './rate-limiter'
-import type { AccountScope } from './upsert-objects'
 
 export type StripeCallContext = {
   limiter: RateLimiter
-  scope: AccountScope
+  scope: Scope
   /** Limiter priority: the object type with the most work left goes first. */
   priority?: () => number
   signal?: AbortSignal

@@ -1,11 +1,10 @@
 // Writes Stripe objects into their tables with the freshness guard: a row only changes when the
 // incoming version is newer than the one it holds, and a tombstoned row never changes again.
 // Both the webhook path and backfill/reconciliation write through here.
+import type { Scope } from '../kernel/scope'
 import { getTableName, sql } from 'drizzle-orm'
 import { rowsOf, type Db } from '../db/client'
 import { objectSpecs, type StripeObject } from './stripe-objects'
-
-export type AccountScope = { accountId: string; livemode: boolean }
 
 export type Version = {
   /** Unix seconds the data is "as of": the event's `created`, or when a page was fetched. */
@@ -20,7 +19,7 @@ const snake = (s: string) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)
 /** Upserts objects of one type; returns the ids that were written. */
 export async function upsertObjects(
   db: Db,
-  scope: AccountScope,
+  scope: Scope,
   type: string,
   objects: StripeObject[],
   version: Version,
@@ -96,7 +95,7 @@ export type StoredVersion = {
 
 export async function storedVersion(
   db: Db,
-  scope: AccountScope,
+  scope: Scope,
   type: string,
   id: string
 ): Promise<StoredVersion | undefined> {

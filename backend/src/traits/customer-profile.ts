@@ -1,5 +1,6 @@
 // Everything the customer panel shows, read in parallel from what refreshCustomer stored:
 // traits, segments (explained against the current traits), stage, a timeline page, actions.
+import type { Scope } from '../kernel/scope'
 import { and, desc, eq, lt, or } from 'drizzle-orm'
 import type Stripe from 'stripe'
 import { availableActions as eligibleActions } from '@holdfast/shared/actions/eligibility'
@@ -23,11 +24,10 @@ import { AppError } from '../errors'
 import { loadSegments } from '../segments/refresh-memberships'
 import { groupTraits } from './group-traits'
 import { refreshCustomer, type RefreshCustomerDeps } from './on-customer-changed'
-import type { TraitsScope } from './refresh-traits'
 
 export async function loadCustomerProfile(
   deps: RefreshCustomerDeps,
-  scope: TraitsScope,
+  scope: Scope,
   customerId: string,
   page: { timelineCursor?: string; timelineLimit: number }
 ): Promise<CustomerProfile> {
@@ -103,7 +103,7 @@ export async function loadCustomerProfile(
   }
 }
 
-async function readTraits(db: Db, scope: TraitsScope, customerId: string) {
+async function readTraits(db: Db, scope: Scope, customerId: string) {
   const [row] = await db
     .select({
       traits: customerTraits.traits,
@@ -131,7 +131,7 @@ async function readTraits(db: Db, scope: TraitsScope, customerId: string) {
 }
 
 /** The scope's segments (seeded on first use), each with when this customer entered it. */
-async function loadSegmentsWithMembership(db: Db, scope: TraitsScope, customerId: string) {
+async function loadSegmentsWithMembership(db: Db, scope: Scope, customerId: string) {
   const read = () =>
     db
       .select({
@@ -160,7 +160,7 @@ async function loadSegmentsWithMembership(db: Db, scope: TraitsScope, customerId
 /** Cursor `<at ms>:<id>`; entries newest first. */
 async function readTimeline(
   db: Db,
-  scope: TraitsScope,
+  scope: Scope,
   customerId: string,
   page: { timelineCursor?: string; timelineLimit: number }
 ): Promise<CustomerProfile['timeline']> {

@@ -1,6 +1,7 @@
 // The one thing to call after anything feeding a customer's traits changed (webhook, import,
 // retention action, tracked activity): traits → segment memberships (incremental, entered/left
 // history) → lifecycle stage (with history) → outbound webhooks for every change.
+import type { Scope } from '../kernel/scope'
 import { sql } from 'drizzle-orm'
 import type { Db } from '../db/client'
 import { emitOutboundEvents, type PendingOutbound } from '../outbound/emit'
@@ -16,7 +17,7 @@ import {
   type StageChange,
 } from '../stages/refresh-stage'
 import { readFeatureSettings } from '../stages/settings'
-import { refreshCustomersTraits, type TraitsScope } from './refresh-traits'
+import { refreshCustomersTraits } from './refresh-traits'
 
 export type RefreshCustomerDeps = { db: Db; queue: Queue; now: () => Date }
 
@@ -34,7 +35,7 @@ export type CustomerRefresh = {
  */
 export async function refreshCustomer(
   deps: RefreshCustomerDeps,
-  scope: TraitsScope,
+  scope: Scope,
   customerId: string
 ): Promise<CustomerRefresh> {
   return (await refreshCustomers(deps, scope, [customerId])).get(customerId)!
@@ -46,7 +47,7 @@ export async function refreshCustomer(
  */
 export async function refreshCustomers(
   deps: RefreshCustomerDeps,
-  scope: TraitsScope,
+  scope: Scope,
   customerIds: readonly string[]
 ): Promise<Map<string, CustomerRefresh>> {
   const ids = [...new Set(customerIds)].sort()

@@ -1,12 +1,12 @@
 // After an import (or reconciliation) wrote many customers at once: recompute every customer's
 // traits, segment memberships and stage, a page of customers at a time, in batches, a few in
 // parallel.
+import type { Scope } from '../kernel/scope'
 import { and, asc, eq, gt } from 'drizzle-orm'
 import { stripeCustomers } from '../db/schema'
 import type { Logger } from '../log'
 import { ensurePredefinedSegments } from '../segments/refresh-memberships'
 import { refreshCustomers, type RefreshCustomerDeps } from './on-customer-changed'
-import type { TraitsScope } from './refresh-traits'
 
 const PAGE = 500
 /** Customers refreshed in one transaction (a fixed number of queries per batch). */
@@ -14,7 +14,7 @@ const BATCH = 50
 
 export async function rebuildAccountTraits(
   deps: RefreshCustomerDeps & { log: Logger },
-  scope: TraitsScope,
+  scope: Scope,
   options: { concurrency?: number } = {}
 ): Promise<number> {
   const concurrency = options.concurrency ?? 2

@@ -1,14 +1,14 @@
 // Customers due for a traits/segments/stage refresh (customer_refresh_queue), and the workers that
 // refresh them. Applying webhooks only marks customers here, so the apply path stays fast and a
 // burst of events for one customer costs one refresh; refreshes run at their own pace.
+import type { Scope } from '../kernel/scope'
 import { sql } from 'drizzle-orm'
 import { rowsOf, type Db } from '../db/client'
 import type { Logger } from '../log'
 import { startPollingWorkers, type PollingWorkers } from '../queue/polling-workers'
 import { refreshCustomers, type RefreshCustomerDeps } from './on-customer-changed'
-import type { TraitsScope } from './refresh-traits'
 
-type CustomerKey = TraitsScope & { customerId: string }
+type CustomerKey = Scope & { customerId: string }
 
 const POLL_MS = 500
 /** How long a worker holds claimed rows; past it (a crash) another worker takes them over. */

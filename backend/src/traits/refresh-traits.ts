@@ -1,5 +1,6 @@
 // Orchestration for one customer's traits: load the synced Stripe rows → snapshotFromStripe →
 // computeTraits (shared, pure) → upsert `customer_traits`. Every query is scoped to account + mode.
+import type { Scope } from '../kernel/scope'
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm'
 import type Stripe from 'stripe'
 import type { Traits } from '@holdfast/shared/traits/catalog'
@@ -20,7 +21,6 @@ import {
 } from '../db/schema'
 import { snapshotFromStripe, type StripeCustomerData } from './snapshot-from-stripe'
 
-export type TraitsScope = { accountId: string; livemode: boolean }
 export type TraitsDeps = { db: Db; now: () => Date }
 
 type ObjectTable =
@@ -41,7 +41,7 @@ const idOf = (v: unknown): string | null =>
 async function selectData<T>(
   db: Db,
   table: ObjectTable,
-  scope: TraitsScope,
+  scope: Scope,
   where: ReturnType<typeof eq> | undefined
 ): Promise<T[]> {
   const rows = await db
@@ -58,7 +58,7 @@ async function selectData<T>(
   return rows.map((r) => r.data as T)
 }
 
-const byIds = (db: Db, table: ObjectTable, scope: TraitsScope, ids: Iterable<string>) => {
+const byIds = (db: Db, table: ObjectTable, scope: Scope, ids: Iterable<string>) => {
   const list = [...new Set(ids)]
   return list.length === 0
     ? Promise.resolve([])
@@ -76,7 +76,7 @@ type CustomerTable =
 async function byCustomer<T>(
   db: Db,
   table: CustomerTable,
-  scope: TraitsScope,
+  scope: Scope,
   customerIds: string[]
 ): Promise<Map<string, T[]>> {
   const rows = await db
@@ -102,7 +102,7 @@ async function byCustomer<T>(
 /** Everything synced about one customer, or null when it isn't synced (or was deleted). */
 export async function loadStripeCustomerData(
   db: Db,
-  scope: TraitsScope,
+  scope: Scope,
   customerId: string
 ): Promise<StripeCustomerData | null> {
   return (await loadStripeCustomersData(db, scope, [customerId])).get(customerId) ?? null
@@ -114,7 +114,7 @@ export async function loadStripeCustomerData(
  */
 export async function loadStripeCustomersData(
   db: Db,
-  scope: TraitsScope,
+  scope: Scope,
   customerIds: readonly string[]
 ): Promise<Map<string, StripeCustomerData>> {
   const ids = [...new Set(customerIds)]
@@ -186,7 +186,7 @@ export async function loadStripeCustomersData(
  */
 async function addMissingItems(
   db: Db,
-  scope: TraitsScope,
+  scope: Scope,
   subscriptions: Stripe.Subscription[]
 ): Promise<Stripe.Subscription[]> {
   const partial = subscriptions.filter((s) => s.items?.has_more)
@@ -214,7 +214,7 @@ async function addMissingItems(
  */
 export async function refreshCustomerTraits(
   deps: TraitsDeps,
-  scope: TraitsScope,
+  scope: Scope,
   customerId: string,
   options: ComputeTraitsOptions = {}
 ): Promise<Traits | null> {
@@ -228,7 +228,7 @@ export async function refreshCustomerTraits(
  */
 export async function refreshCustomersTraits(
   deps: TraitsDeps,
-  scope: TraitsScope,
+  scope: Scope,
   customerIds: readonly string[],
   options: ComputeTraitsOptions = {}
 ): Promise<Map<string, Traits | null>> {

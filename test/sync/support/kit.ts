@@ -1,9 +1,9 @@
 // Helpers for the sync tests: a seeded merchant installed through OAuth, waiting for a run, and
 // the comparison of everything we hold with the emulator's state, object for object.
+import type { Scope } from '../../../backend/src/kernel/scope'
 import { sql } from 'drizzle-orm'
 import { expect } from 'vitest'
 import { rowsOf, type Db } from '../../../backend/src/db/client'
-import type { AccountScope } from '../../../backend/src/sync/upsert-objects'
 import type { Emulator } from '@holdfast/stripe-emulator'
 import type { Harness } from '../../support/harness'
 import { waitFor } from '../../support/wait'
@@ -26,7 +26,7 @@ export type SeededMerchant = {
   accountId: string
   mode: 'test' | 'live'
   livemode: boolean
-  scope: AccountScope
+  scope: Scope
 }
 
 /** Creates the merchant at the emulator, seeds it, then installs through OAuth (which queues the import). */
@@ -48,7 +48,7 @@ export async function installSeeded(
   }
 }
 
-export async function runsOf(db: Db, scope: AccountScope) {
+export async function runsOf(db: Db, scope: Scope) {
   return rowsOf<{
     id: string
     kind: string
@@ -66,7 +66,7 @@ export async function runsOf(db: Db, scope: AccountScope) {
 /** Waits until the account's newest run of `kind` is finished; returns it. */
 export async function waitForRun(
   h: Harness,
-  scope: AccountScope,
+  scope: Scope,
   kind: 'backfill' | 'reconcile' = 'backfill',
   timeoutMs = 120_000
 ) {
