@@ -5,7 +5,13 @@ import Stripe from 'stripe'
 import { ensureWebhookEndpoints } from '../../backend/src/sync/webhook-endpoints'
 import { Emulator, type EmulatorOptions } from '@holdfast/stripe-emulator'
 import { loadConfig, type Config } from '../../backend/src/config'
-import { openDatabase, type Database, type DatabaseTarget } from '../../backend/src/db/client'
+import { sql } from 'drizzle-orm'
+import {
+  openDatabase,
+  rowsOf,
+  type Database,
+  type DatabaseTarget,
+} from '../../backend/src/db/client'
 import type { App } from '../../backend/src/http/app'
 import { startRuntime } from '../../backend/src/runtime'
 import type { AppDeps } from '../../backend/src/http/context'
@@ -23,6 +29,7 @@ import {
   type Merchant,
 } from './signing'
 import { createMigratedDatabase, type TestDatabase } from './test-database'
+import { waitFor } from './wait'
 
 export type Harness = {
   app: App
@@ -121,7 +128,24 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     ...built,
     outboundTargets: { ...built.outboundTargets, resolve: options.resolveHost ?? resolveNothing },
   }
-  const { app, drainer, syncRunner } = await startRuntime(deps)
+  const runtime = await startRuntime(deps)
+  const { app, syncRunner } = runtime
+  // idle() here means settled: the runtime's idle() resolves when a loop finds nothing to claim,
+  // which is also true while an event waits out a retry back-off (a transient database error,
+  // say, on a loaded machine). Tests want every stored event applied and every marked customer
+  // refreshed, so this waits until the tables say so too.
+  const drainer: EventDrainer = {
+    ...runtime.drainer,
+    async idle() {
+      await waitFor(
+        async () => {
+          await runtime.drainer.idle()
+          return (await unsettledWork(deps.db, config)) === 0
+        },
+        { what: 'stored events applied and changed customers refreshed' }
+      )
+    },
+  }
   if (emulator) {
     // Webhooks from the emulator go straight into the app: no port needed.
     emulator.webhooks.configure({
@@ -232,6 +256,19 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
   }
   return harness
+}
+
+/** Stored events not yet applied and customers not yet refreshed, where this process has workers for them. */
+async function unsettledWork(db: AppDeps['db'], config: Config): Promise<number> {
+  const counts = await db.execute(sql`
+    select
+      (select count(*) from stripe_events where processed_at is null) as events,
+      (select count(*) from customer_refresh_queue) as customers`)
+  const [row] = rowsOf<{ events: unknown; customers: unknown }>(counts)
+  return (
+    (config.webhookWorkers > 0 ? Number(row?.events ?? 0) : 0) +
+    (config.traitsWorkers > 0 ? Number(row?.customers ?? 0) : 0)
+  )
 }
 
 const resolveNothing: ResolveHost = async (hostname) => {
