@@ -8,6 +8,7 @@ type ProjectTimes = { files: number; tests: number; busyMs: number; start: numbe
 export default class ProjectTimesReporter implements Reporter {
   private readonly started = new Map<string, number>()
   private readonly projects = new Map<string, ProjectTimes>()
+  private readonly files: Array<{ name: string; ms: number }> = []
   private runStart = Date.now()
 
   onTestRunStart() {
@@ -24,6 +25,7 @@ export default class ProjectTimesReporter implements Reporter {
     const name = module.project.name
     const p = this.projects.get(name) ?? { files: 0, tests: 0, busyMs: 0, start, end }
     p.files++
+    this.files.push({ name: `${name} ${module.relativeModuleId}`, ms: end - start })
     p.tests += [...module.children.allTests()].length
     p.busyMs += end - start
     p.start = Math.min(p.start, start)
@@ -40,8 +42,14 @@ export default class ProjectTimesReporter implements Reporter {
           `  ${name.padEnd(11)} ${String(p.files).padStart(4)} files ${String(p.tests).padStart(5)} tests` +
           `   span ${s(p.end - p.start).padStart(8)}   files summed ${s(p.busyMs).padStart(8)}`
       )
+    // The slowest files, so the next change to the suite's time knows where the time goes.
+    const slowest = [...this.files]
+      .sort((a, b) => b.ms - a.ms)
+      .slice(0, 12)
+      .map((f) => `  ${s(f.ms).padStart(8)}  ${f.name}`)
     process.stdout.write(
-      `\nTime per project (wall ${s(Date.now() - this.runStart)}):\n${lines.join('\n')}\n`
+      `\nTime per project (wall ${s(Date.now() - this.runStart)}):\n${lines.join('\n')}\n` +
+        `Slowest files:\n${slowest.join('\n')}\n`
     )
   }
 }
