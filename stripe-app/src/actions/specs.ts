@@ -254,15 +254,19 @@ export const ACTION_SPECS: Record<ActionKind, ActionSpec> = {
       },
     ],
     body: (v) =>
-      offerOr(v, () => {
-        const priceId = v.priceId?.trim()
-        if (!priceId) return 'Pick an offer or choose the new plan.'
-        return {
-          priceId,
-          ...(v.itemId ? { itemId: v.itemId } : {}),
-          prorationBehavior: v.prorationBehavior || 'create_prorations',
-        }
-      }),
+      // An offer names the price but not the item: on a several-item subscription the item
+      // chosen in the sheet goes with it.
+      usingOffer(v)
+        ? { offerId: v.offerId, ...(v.itemId ? { itemId: v.itemId } : {}) }
+        : offerOr(v, () => {
+            const priceId = v.priceId?.trim()
+            if (!priceId) return 'Pick an offer or choose the new plan.'
+            return {
+              priceId,
+              ...(v.itemId ? { itemId: v.itemId } : {}),
+              prorationBehavior: v.prorationBehavior || 'create_prorations',
+            }
+          }),
     preview: { path: 'change-plan/preview' },
   },
   cancel: {

@@ -127,8 +127,9 @@ export function ActionFocusView({
   }, [])
 
   const usingPicker = Boolean(spec?.planPicker && plans && !values.offerId)
+  // The item choice counts with an offer too: an offer names a price, not which item it replaces.
   const built =
-    (usingPicker && plans ? planChoiceProblem(plans, values.itemId) : null) ??
+    (spec?.planPicker && plans ? planChoiceProblem(plans, values.itemId) : null) ??
     (spec ? spec.body(values) : 'No action selected.')
   const bodyKey = typeof built === 'string' ? '' : JSON.stringify(built)
   const previewed = preview.kind === 'ready' && preview.forBody === bodyKey
@@ -237,8 +238,13 @@ export function ActionFocusView({
               onChange={update}
             />
           )}
-          {usingPicker && plans && (
-            <PlanPicker plans={plans} itemId={values.itemId} onChange={update} />
+          {spec.planPicker && plans && (
+            <PlanPicker
+              plans={plans}
+              itemId={values.itemId}
+              prices={usingPicker}
+              onChange={update}
+            />
           )}
           {spec.fields
             .filter((field) => !field.when || field.when(values))

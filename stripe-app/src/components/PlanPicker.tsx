@@ -28,13 +28,26 @@ export function planChoiceProblem(plans: PlanChoices, itemId: string | undefined
   return null
 }
 
+/** On a several-item subscription: the change applies to one item, and which one. */
+export function oneItemHint(plans: PlanOptions, itemLabel: string | null): string | null {
+  const others = plans.items.length - 1
+  if (others < 1) return null
+  const rest = `the other ${others === 1 ? 'item keeps its price' : `${others} items keep their prices`}`
+  return itemLabel
+    ? `Only ${itemLabel} changes; ${rest}.`
+    : `This subscription has ${plans.items.length} items. A plan change replaces the price of one of them; ${rest}.`
+}
+
 export function PlanPicker({
   plans,
   itemId,
+  prices = true,
   onChange,
 }: {
   plans: PlanChoices
   itemId: string | undefined
+  /** False when an offer names the price: only the item is chosen here. */
+  prices?: boolean
   onChange: (name: 'itemId' | 'priceId', value: string) => void
 }) {
   const format = useFormat()
@@ -57,6 +70,12 @@ export function PlanPicker({
           .join(' · '),
       }))
   )
+  const itemLabel = (i: PlanOptions['items'][number]) =>
+    [i.productName ?? 'Item', i.nickname, `${describePrice(i, format)} × ${i.quantity}`]
+      .filter(Boolean)
+      .join(' · ')
+  const chosen = plans.items.length > 1 ? plans.items.find((i) => i.itemId === itemId) : undefined
+  const hint = oneItemHint(plans, chosen ? itemLabel(chosen) : null)
   return (
     <>
       {plans.items.length > 1 && (
@@ -69,14 +88,13 @@ export function PlanPicker({
           <option value="">Choose the item</option>
           {plans.items.map((i) => (
             <option key={i.itemId} value={i.itemId}>
-              {[i.productName ?? 'Item', i.nickname, `${describePrice(i, format)} × ${i.quantity}`]
-                .filter(Boolean)
-                .join(' · ')}
+              {itemLabel(i)}
             </option>
           ))}
         </Select>
       )}
-      {choices.length === 0 ? (
+      {hint && <Inline css={{ font: 'caption', color: 'secondary' }}>{hint}</Inline>}
+      {!prices ? null : choices.length === 0 ? (
         <Inline css={{ font: 'caption', color: 'secondary' }}>
           No other active {plans.currency.toUpperCase()} prices with a recurring interval; add one
           in Stripe, or pick an offer.
