@@ -94,8 +94,25 @@ const backendEnv = (webhookSecret: string): Record<string, string> => ({
   SYNC_TASK_LEASE_SECONDS: '3',
 })
 
-/** Starts the worker and notes it if it ever ends without being killed by us. */
-async function startWorker(webhookSecret: string) {
+/**
+ * Starts the worker and notes it if it ever ends without being killed by us. Like a supervisor
+ * (systemd's Restart=on-failure), it starts it again when it exits before it is ready: a worker
+ * started while the database is cut off exits 1 ("could not start"), which is not a lost event.
+ */
+let failedStarts = 0
+async function startWorker(webhookSecret: string): Promise<BackendProcess> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startWorkerOnce(webhookSecret)
+    } catch (err) {
+      if (attempt >= 30) throw err
+      failedStarts++
+      say(`worker could not start (attempt ${attempt}), starting it again in 1 s`)
+      await new Promise((r) => setTimeout(r, 1_000))
+    }
+  }
+}
+async function startWorkerOnce(webhookSecret: string) {
   const started = await startBackendProcess(
     { ...backendEnv(webhookSecret), HOLDFAST_ROLE: 'worker' },
     { forwardOutput: verbose }
@@ -455,7 +472,16 @@ try {
         }),
         row.computedAt
       )
-      if (!isDeepEqual(row.traits, fresh)) traitsOff.push(id)
+      if (!isDeepEqual(row.traits, fresh)) {
+        // Which traits, stored → recomputed, so a difference says where to look.
+        const stored = row.traits as Record<string, unknown>
+        const keys = [...new Set([...Object.keys(stored), ...Object.keys(fresh)])].filter(
+          (k) => !isDeepEqual(stored[k], (fresh as Record<string, unknown>)[k])
+        )
+        traitsOff.push(
+          `${id} (${keys.map((k) => `${k}: ${JSON.stringify(stored[k])} → ${JSON.stringify((fresh as Record<string, unknown>)[k])}`).join(', ')})`
+        )
+      }
     }
   }
 
@@ -465,7 +491,7 @@ try {
   console.log('')
   console.log(`npm run chaos  (seed ${seed}, ${elapsed()} s)`)
   console.log(
-    `faults         worker SIGKILLed ${importKilled}× during the import, ${workerKills - importKilled}× during the storm; database cut ${cutSeconds} s; unexpected exits ${unexpectedExits.length}`
+    `faults         worker SIGKILLed ${importKilled}× during the import, ${workerKills - importKilled}× during the storm; database cut ${cutSeconds} s; worker starts refused while it was cut ${failedStarts}; unexpected exits ${unexpectedExits.length}`
   )
   console.log(
     `storm          ${total} updates in ${stormWall.toFixed(1)} s (${(total / stormWall).toFixed(0)}/s); update errors: ${fmtMap(mutationErrors)}`
