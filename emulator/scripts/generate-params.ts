@@ -25,7 +25,44 @@ export type ParamNode = {
   /** Object with any keys (metadata). */
   m?: ParamNode
 }
-export type ParamsTable = { sdk: string; endpoints: Record<string, ParamNode> }
+/** What a path of `expand` may walk through, read from the SDK's resource types. */
+export type ExpandNode = {
+  /** Expandable: an id that `expand` replaces by the object. */
+  x?: 1
+  /** The resource objects (their `object` value) found here. */
+  t?: string[]
+  /** A plain nested object's fields that lead to something expandable. */
+  o?: Record<string, ExpandNode>
+}
+export type ParamsTable = {
+  sdk: string
+  endpoints: Record<string, ParamNode>
+  /** Each endpoint's answer: the resource, and whether it is a list (expand paths start `data.`). */
+  responses: Record<string, { t: string; list?: 1 }>
+  /** Resource objects the emulator serves, field by field, for checking `expand` paths. */
+  objects: Record<string, Record<string, ExpandNode>>
+}
+
+/** Objects the emulator stores; expand paths are checked inside these only. */
+const SERVED = [
+  'account',
+  'charge',
+  'coupon',
+  'customer',
+  'discount',
+  'event',
+  'invoice',
+  'invoice_payment',
+  'line_item',
+  'payment_method',
+  'price',
+  'product',
+  'promotion_code',
+  'refund',
+  'subscription',
+  'subscription_item',
+  'webhook_endpoint',
+]
 
 const here = dirname(fileURLToPath(import.meta.url))
 const require = createRequire(import.meta.url)
@@ -66,13 +103,137 @@ export function generateParamsTable(): ParamsTable {
   const program = ts.createProgram(files, { strict: true, noEmit: true, skipLibCheck: true })
   const checker = program.getTypeChecker()
   const table: Record<string, ParamNode> = {}
+  const responses: ParamsTable['responses'] = {}
+  const resources = new Map<string, ts.Type>()
   for (const [endpoint, { file, method }] of [...wanted].sort(([a], [b]) => a.localeCompare(b))) {
     const source = program.getSourceFile(file)!
     const typeNode = findParamsType(source, method)
     table[endpoint] = typeNode ? describe(checker, checker.getTypeFromTypeNode(typeNode), []) : {}
+    const answer = responseOf(checker, source, method)
+    if (answer) {
+      const name = resourceName(checker, answer.type)
+      if (name) responses[endpoint] = answer.list ? { t: name, list: 1 } : { t: name }
+    }
   }
+  // Every served resource reachable from the answers, described once.
+  const objects: ParamsTable['objects'] = {}
+  const queue = [...wanted].flatMap(([, { file, method }]) => {
+    const answer = responseOf(checker, program.getSourceFile(file)!, method)
+    return answer ? [answer.type] : []
+  })
+  while (queue.length) {
+    const type = queue.pop()!
+    const name = resourceName(checker, type)
+    if (!name || !SERVED.includes(name) || resources.has(name)) continue
+    resources.set(name, type)
+    objects[name] = expandFields(checker, type, [], (t) => queue.push(t))
+  }
+  const sortedObjects = Object.fromEntries(
+    Object.entries(objects).sort(([a], [b]) => a.localeCompare(b))
+  )
   const sdk = JSON.parse(readFileSync(join(sdkDir, 'package.json'), 'utf8')) as { version: string }
-  return { sdk: sdk.version, endpoints: table }
+  return { sdk: sdk.version, endpoints: table, responses, objects: sortedObjects }
+}
+
+/** The method's answer: `Promise<Response<T>>` or `ApiListPromise<T>`. */
+function responseOf(
+  checker: ts.TypeChecker,
+  source: ts.SourceFile,
+  method: string
+): { type: ts.Type; list: boolean } | undefined {
+  let found: ts.TypeReferenceNode | undefined
+  const visit = (node: ts.Node) => {
+    if (found) return
+    if (
+      ts.isMethodDeclaration(node) &&
+      ts.isIdentifier(node.name) &&
+      node.name.text === method &&
+      ts.isClassDeclaration(node.parent) &&
+      node.type &&
+      ts.isTypeReferenceNode(node.type)
+    ) {
+      found = node.type
+      return
+    }
+    ts.forEachChild(node, visit)
+  }
+  visit(source)
+  if (!found) return undefined
+  const outer = found.typeName.getText(source)
+  const arg = found.typeArguments?.[0]
+  if (!arg) return undefined
+  if (outer === 'ApiListPromise') return { type: checker.getTypeFromTypeNode(arg), list: true }
+  // Promise<Response<T>>
+  if (ts.isTypeReferenceNode(arg) && arg.typeArguments?.[0]) {
+    return { type: checker.getTypeFromTypeNode(arg.typeArguments[0]), list: false }
+  }
+  return undefined
+}
+
+/** A resource's `object` value ('customer'); Deleted* variants and lists are not resources. */
+function resourceName(checker: ts.TypeChecker, type: ts.Type): string | undefined {
+  if (type.getSymbol()?.getName().startsWith('Deleted')) return undefined
+  const prop = type.getProperty('object')
+  if (!prop || !type.getProperty('id')) return undefined
+  const t = checker.getTypeOfSymbol(prop)
+  return t.isStringLiteral() && t.value !== 'list' ? t.value : undefined
+}
+
+function expandFields(
+  checker: ts.TypeChecker,
+  type: ts.Type,
+  seen: ts.Type[],
+  found: (t: ts.Type) => void
+): Record<string, ExpandNode> {
+  const out: Record<string, ExpandNode> = {}
+  for (const prop of checker.getPropertiesOfType(type)) {
+    const node = expandNode(checker, checker.getTypeOfSymbol(prop), [...seen, type], found)
+    if (node) out[prop.getName()] = node
+  }
+  return out
+}
+
+function expandNode(
+  checker: ts.TypeChecker,
+  type: ts.Type,
+  seen: ts.Type[],
+  found: (t: ts.Type) => void
+): ExpandNode | undefined {
+  const node: ExpandNode = {}
+  let id = false
+  const parts = type.isUnion() ? type.types : [type]
+  for (const t of parts) {
+    if (t.flags & ts.TypeFlags.String) id = true
+    if (checker.isArrayType(t)) {
+      const [element] = checker.getTypeArguments(t as ts.TypeReference)
+      if (!element) continue
+      // Array<string | Discount>: the elements are what counts.
+      const inner = expandNode(checker, element, seen, found)
+      if (inner?.x) node.x = 1
+      if (inner?.t) node.t = [...new Set([...(node.t ?? []), ...inner.t])]
+      if (inner?.o) node.o = { ...node.o, ...inner.o }
+      continue
+    }
+    if (!(t.flags & ts.TypeFlags.Object) || t.getSymbol()?.getName() === 'Decimal') continue
+    const name = resourceName(checker, t) ?? deletedName(checker, t)
+    if (name) {
+      node.t = [...new Set([...(node.t ?? []), name])].sort()
+      if (!t.getSymbol()?.getName().startsWith('Deleted')) found(t)
+      continue
+    }
+    if (seen.includes(t)) continue
+    const fields = expandFields(checker, t, seen, found)
+    if (Object.keys(fields).length) node.o = { ...node.o, ...fields }
+  }
+  if (id && node.t) node.x = 1
+  return node.x || node.t || node.o ? node : undefined
+}
+
+function deletedName(checker: ts.TypeChecker, type: ts.Type): string | undefined {
+  if (!type.getSymbol()?.getName().startsWith('Deleted')) return undefined
+  const prop = type.getProperty('object')
+  const t = prop && checker.getTypeOfSymbol(prop)
+  return t?.isStringLiteral() ? t.value : undefined
 }
 
 function findParamsType(source: ts.SourceFile, method: string): ts.TypeNode | undefined {

@@ -30,6 +30,11 @@ export type FaultRule = {
   times?: number
   /** Only for this account. */
   accountId?: string
+  /**
+   * Run the request, then answer `status` (default 500) instead of its result: Stripe's failure
+   * after execution began, which it saves under the idempotency key and replays.
+   */
+  afterExecuting?: boolean
 }
 
 type ActiveRule = FaultRule & { seen: number; fired: number; matcher: (path: string) => boolean }

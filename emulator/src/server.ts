@@ -5,6 +5,8 @@ import type { Route } from './context'
 import type { Emulator } from './emulator'
 import { StripeApiError, apiError, rateLimited, unknownRoute } from './errors'
 import { parseForm, type FormObject } from './form'
+import { checkExpand, checkParams } from './validate'
+import { expandOf } from './resources/shared'
 import { OAuthError } from './oauth'
 import { accountRoutes } from './resources/account'
 import { customerRoutes } from './resources/customers'
@@ -128,7 +130,8 @@ async function handle(em: Emulator, c: Context, r: Route): Promise<Reply> {
     await sleep(rule.timeoutMs ?? 30_000)
     return fail(apiError(504))
   }
-  if (rule) return fail(apiError(rule.status ?? 500), { 'stripe-should-retry': 'true' })
+  if (rule && !rule.afterExecuting)
+    return fail(apiError(rule.status ?? 500), { 'stripe-should-retry': 'true' })
 
   const query = parseForm(url.search.slice(1))
   const body = r.method === 'POST' ? parseForm(await c.req.text()) : {}
@@ -136,7 +139,8 @@ async function handle(em: Emulator, c: Context, r: Route): Promise<Reply> {
   const state = em.account(caller.accountId, caller.mode)
 
   const idempotencyKey = c.req.header('idempotency-key') ?? null
-  const idemKey = idempotencyKey && r.method !== 'GET' ? `${idempotencyKey}` : null
+  // Stripe: keys on GET and DELETE have no effect (docs/stripe-rules.md §5).
+  const idemKey = idempotencyKey && r.method === 'POST' ? idempotencyKey : null
   const fingerprint = JSON.stringify([r.method, url.pathname, params])
   if (idemKey) {
     const saved = state.idempotency.get(idemKey)
@@ -165,6 +169,8 @@ async function handle(em: Emulator, c: Context, r: Route): Promise<Reply> {
   let reply: Reply
   try {
     if (r.resource) checkPermission(caller, r.resource, r.access ?? 'read')
+    checkParams(endpoint, params)
+    checkExpand(endpoint, expandOf(params))
     const ctx = em.context(state, {
       caller,
       params,
@@ -178,8 +184,11 @@ async function handle(em: Emulator, c: Context, r: Route): Promise<Reply> {
     if (!(err instanceof StripeApiError)) throw err
     reply = fail(err)
   }
-  // Stripe saves results once an endpoint starts executing; validation failures are not saved.
-  if (idemKey && (reply.status < 400 || reply.status === 402)) {
+  const executed = reply.status < 400 || reply.status === 402
+  if (rule?.afterExecuting && executed) reply = fail(apiError(rule.status ?? 500))
+  // Stripe saves results once an endpoint starts executing, a 500 included; validation failures
+  // are not saved (docs/stripe-rules.md §5).
+  if (idemKey && executed) {
     state.idempotency.set(idemKey, {
       method: r.method,
       path: url.pathname,

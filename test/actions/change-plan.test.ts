@@ -181,6 +181,49 @@ test('Stripe errors surface with Stripe message: card declined on change (402)',
   expect(run).toMatchObject({ state: 'failed', kind: 'change_plan' })
 })
 
+test('to and from a metered price: no quantity is sent (Stripe refuses one there)', async () => {
+  const { m, stripe, product, price, sub } = await arrange(h, { quantity: 2 })
+  const itemId = sub.items.data[0]!.id
+  const metered = await stripe.prices.create({
+    product: product.id,
+    currency: 'usd',
+    unit_amount: 5,
+    recurring: { interval: 'month', usage_type: 'metered' },
+  })
+  const preview = await h
+    .as(m)
+    .post(`/api/v1/subscriptions/${sub.id}/change-plan/preview`, { priceId: metered.id })
+  expect(preview.status).toBe(200)
+  expect(preview.body.toPriceId).toBe(metered.id)
+  const res = await h.as(m).post(`/api/v1/subscriptions/${sub.id}/change-plan`, {
+    clientKey: 'metered-1',
+    priceId: metered.id,
+  })
+  expect(res.status).toBe(200)
+  expect((sentToStripe(h, m, res.body.actionId)?.params as { items: unknown }).items).toEqual([
+    { id: itemId, price: metered.id },
+  ])
+  expect(emulatorSub(h, m, sub.id).items.data[0]!.price.id).toBe(metered.id)
+  await waitForLocal(
+    h,
+    m,
+    sub.id,
+    (s) => s.items.data[0]?.price.id === metered.id,
+    'the metered price locally'
+  )
+  // Back from metered to licensed: still no quantity (Stripe's default, 1).
+  const back = await h.as(m).post(`/api/v1/subscriptions/${sub.id}/change-plan`, {
+    clientKey: 'metered-2',
+    priceId: price.id,
+    prorationBehavior: 'none',
+  })
+  expect(back.status).toBe(200)
+  expect((sentToStripe(h, m, back.body.actionId)?.params as { items: unknown }).items).toEqual([
+    { id: itemId, price: price.id },
+  ])
+  expect(emulatorSub(h, m, sub.id).items.data[0]!.quantity).toBe(1)
+})
+
 test("merchant B can't preview or change merchant A's subscription (404)", async () => {
   const a = await arrange(h)
   const b = await h.installMerchant()

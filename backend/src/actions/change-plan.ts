@@ -23,6 +23,8 @@ type Target = {
   price: Stripe.Price
   item: { id: string; priceId: string; quantity: number; currentPeriodEnd: number | null }
   behavior: 'create_prorations' | 'none' | 'always_invoice'
+  /** The old or the new price bills usage: no quantity is sent. */
+  metered: boolean
 }
 
 async function resolveTarget(
@@ -49,10 +51,27 @@ async function resolveTarget(
   if (!verdict.ok) conflict(verdict.reason)
   const picked = pickPlanItem(facts, input.itemId)
   if (!picked.ok) conflict(picked.reason)
+  const current = sub.items?.data.find((i) => i.id === picked.item.id)
   return {
     price,
     item: picked.item,
     behavior: input.prorationBehavior ?? offerParams?.prorationBehavior ?? 'create_prorations',
+    metered: isMetered(price) || (current ? isMetered(current.price) : false),
+  }
+}
+
+const isMetered = (price: Stripe.Price | null | undefined) =>
+  price?.recurring?.usage_type === 'metered'
+
+/**
+ * The item change sent to Stripe: the quantity kept, except where a metered price is involved, since
+ * Stripe refuses a quantity there (docs/stripe-rules.md §3).
+ */
+function itemChange(target: Target) {
+  return {
+    id: target.item.id,
+    price: target.price.id,
+    ...(target.metered ? {} : { quantity: target.item.quantity }),
   }
 }
 
@@ -72,7 +91,7 @@ export async function changePlan(
       const target = await resolveTarget(deps, caller, scope, stripe, sub, input)
       const prorationDate = input.prorationDate ?? Math.floor(now.getTime() / 1000)
       const params: Stripe.SubscriptionUpdateParams = {
-        items: [{ id: target.item.id, price: target.price.id, quantity: target.item.quantity }],
+        items: [itemChange(target)],
         proration_behavior: target.behavior as Behavior,
         ...(target.behavior === 'none' ? {} : { proration_date: prorationDate }),
         billing_cycle_anchor: { type: 'unchanged' },
@@ -97,7 +116,7 @@ export async function previewPlanChange(
     invoice = await stripe.invoices.createPreview({
       subscription: sub.id,
       subscription_details: {
-        items: [{ id: target.item.id, price: target.price.id, quantity: target.item.quantity }],
+        items: [itemChange(target)],
         proration_behavior: target.behavior,
         proration_date: prorationDate,
       },
@@ -122,7 +141,7 @@ export async function previewPlanChange(
       lines,
       nextPaymentAttempt: invoice.next_payment_attempt ?? null,
     },
-    newPeriodAmount: unit === null ? null : unit * target.item.quantity,
+    newPeriodAmount: unit === null || target.metered ? null : unit * target.item.quantity,
     nextRenewal: target.item.currentPeriodEnd,
   })
   return {

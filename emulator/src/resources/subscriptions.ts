@@ -288,6 +288,7 @@ function create(ctx: Ctx): unknown {
         `items[${i}][price]`,
         `The price specified is inactive. This field only accepts active prices.`
       )
+    refuseMeteredQuantity(price, spec, `items[${i}]`)
     return { price, quantity: optInt(spec, 'quantity') ?? 1, metadata: mergeMetadata({}, spec) }
   })
   const currencies = new Set(items.map((i) => i.price.currency))
@@ -300,6 +301,7 @@ function create(ctx: Ctx): unknown {
   else if (trialDays) trialEnd = ctx.now + trialDays * DAY
   if (trialEnd !== null && trialEnd <= ctx.now)
     throw invalidParam('trial_end', 'Invalid timestamp: must be in the future.')
+  if (trialEnd !== null) refuseFarTrialEnd(trialEnd, ctx.now)
   const pmParam = optString(p, 'default_payment_method')
   const sub = insertSubscription(state, {
     customer,
@@ -409,6 +411,7 @@ function planItems(
     if (id) {
       const target = planned.find((x) => x.existing?.id === id)
       if (!target) throw notFound('subscription_item', id, `${param}[${i}][id]`)
+      refuseMeteredQuantity(price ?? target.price, spec, `${param}[${i}]`)
       if (price && price.id !== target.price.id) {
         target.price = price
         target.quantity = quantity ?? 1 // Stripe resets the quantity when the price changes
@@ -418,6 +421,7 @@ function planItems(
       return
     }
     if (!price) throw missingParam(`${param}[${i}][price]`)
+    refuseMeteredQuantity(price, spec, `${param}[${i}]`)
     if (price.currency !== sub.currency) {
       throw invalidParam(
         `${param}[${i}][price]`,
@@ -601,12 +605,20 @@ function update(ctx: Ctx): unknown {
   const pause = optNullableObject(p, 'pause_collection')
   if (pause === null) sub.pause_collection = null
   else if (pause) {
-    sub.pause_collection = {
-      behavior:
-        optEnum(pause, 'behavior', ['keep_as_draft', 'mark_uncollectible', 'void'] as const) ??
-        'void',
-      resumes_at: optInt(pause, 'resumes_at') ?? null,
-    }
+    // Stripe requires behavior and a future resumes_at (docs/stripe-rules.md §3).
+    const behavior = optEnum(pause, 'behavior', [
+      'keep_as_draft',
+      'mark_uncollectible',
+      'void',
+    ] as const)
+    if (!behavior) throw missingParam('pause_collection[behavior]')
+    const resumesAt = optInt(pause, 'resumes_at') ?? null
+    if (resumesAt !== null && resumesAt <= ctx.now)
+      throw invalidParam(
+        'pause_collection[resumes_at]',
+        'Invalid timestamp: must be an integer Unix timestamp in the future.'
+      )
+    sub.pause_collection = { behavior, resumes_at: resumesAt }
   }
   const cancelAtPeriodEnd = optBool(p, 'cancel_at_period_end')
   if (cancelAtPeriodEnd !== undefined) {
@@ -669,6 +681,7 @@ function update(ctx: Ctx): unknown {
         'trial_end',
         'Invalid timestamp: must be an integer Unix timestamp in the future.'
       )
+    refuseFarTrialEnd(end, sub.billing_cycle_anchor)
     sub.trial_start = sub.trial_start ?? ctx.now
     sub.trial_end = end
     sub.billing_cycle_anchor = end
@@ -1150,3 +1163,23 @@ export const subscriptionRoutes: Route[] = [
     )
   ),
 ]
+
+/** Metered prices bill usage, so Stripe refuses a quantity on them (docs/stripe-rules.md §3). */
+function refuseMeteredQuantity(price: Stripe.Price, spec: Params, item: string): void {
+  if (spec.quantity === undefined || price.recurring?.usage_type !== 'metered') return
+  throw invalidParam(
+    `${item}[quantity]`,
+    `Quantity should not be specified where usage_type is \`metered\`. Remove quantity from \`${item}\`.`
+  )
+}
+
+const TWO_YEARS = 730 * DAY
+
+/** trial_end is at most two years from the billing cycle anchor (docs/stripe-rules.md §3). */
+function refuseFarTrialEnd(end: number, anchor: number): void {
+  if (end - anchor <= TWO_YEARS) return
+  throw invalidParam(
+    'trial_end',
+    'Invalid timestamp: can be no more than two years from the billing cycle anchor.'
+  )
+}
