@@ -1,6 +1,6 @@
 // Recording events as Stripe would emit them, and the diff behind `data.previous_attributes`.
 import type Stripe from 'stripe'
-import { clone } from './render'
+import { clone, cutEmbeddedLists } from './render'
 
 export const API_VERSION = '2026-10-28.endive'
 
@@ -55,7 +55,9 @@ export function buildEvent(input: {
   created: number
   request: EventRequest | null
 }): Stripe.Event {
-  const data: Json = { object: clone(input.object) }
+  const object = clone(input.object)
+  cutEmbeddedLists(object) // payloads carry the first page too
+  const data: Json = { object }
   if (input.previous) data.previous_attributes = input.previous
   const event: Json = {
     id: input.id,

@@ -74,7 +74,25 @@ export function paginate<T extends { id: string }>(
   return { object: 'list', data, has_more: hasMore, url }
 }
 
-/** An embedded list (`sub.items`, `invoice.lines`) holding everything. */
+/** An embedded list (`sub.items`, `invoice.lines`) as stored: everything; `render` cuts it. */
 export function embeddedList<T>(data: T[], url: string): ListPage<T> {
   return { object: 'list', data, has_more: false, url }
+}
+
+/** Stripe embeds the first 10 entries of a list inside its owner (docs/stripe-rules.md §4). */
+export const EMBEDDED_PAGE = 10
+
+/** An array (in its own order, as invoice lines are) paged like any list. */
+export function paginateArray<T extends { id: string }>(
+  data: T[],
+  params: Params,
+  url: string,
+  kind: string
+): ListPage<T> {
+  const source: ListSource<T> = {
+    ordered: () => data,
+    position: (id) => data.findIndex((x) => x.id === id),
+    createdOf: () => 0,
+  }
+  return paginate(source, params, url, kind)
 }

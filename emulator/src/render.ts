@@ -1,5 +1,6 @@
 // Turns stored objects into response JSON: a deep copy with `expand` paths resolved.
 // Stored objects reference others by id, as Stripe returns them unexpanded.
+import { EMBEDDED_PAGE } from './list'
 import type { AccountState } from './state'
 
 type Json = Record<string, unknown>
@@ -11,7 +12,28 @@ export function clone<T>(value: T): T {
 export function render(state: AccountState, obj: unknown, expand: readonly string[] = []): unknown {
   const copy = clone(obj)
   for (const path of expand) expandPath(state, copy, path.split('.'), 0)
+  cutEmbeddedLists(copy)
   return copy
+}
+
+/**
+ * Stored subscriptions and invoices hold all their items and lines; Stripe sends the first page
+ * (10) with `has_more` and the `url` to page the rest (docs/stripe-rules.md §4). In place.
+ */
+export function cutEmbeddedLists(node: unknown): void {
+  if (node === null || typeof node !== 'object') return
+  if (Array.isArray(node)) {
+    for (const x of node) cutEmbeddedLists(x)
+    return
+  }
+  const obj = node as Json
+  const key = obj.object === 'subscription' ? 'items' : obj.object === 'invoice' ? 'lines' : null
+  const list = key ? (obj[key] as { object?: string; data?: unknown[]; has_more?: boolean }) : null
+  if (list?.object === 'list' && Array.isArray(list.data) && list.data.length > EMBEDDED_PAGE) {
+    list.data = list.data.slice(0, EMBEDDED_PAGE)
+    list.has_more = true
+  }
+  for (const v of Object.values(obj)) if (v !== null && typeof v === 'object') cutEmbeddedLists(v)
 }
 
 function expandPath(state: AccountState, node: unknown, segments: string[], depth: number): void {

@@ -31,7 +31,8 @@ export function emulatorObjects(em: Emulator, accountId: string, mode: 'test' | 
     )
   return {
     customer: plain(state.customers.values()),
-    subscription: plain(state.subscriptions.values()),
+    // As Stripe sends them: embedded items and lines cut to their first page.
+    subscription: plain([...state.subscriptions.values()].map((s) => renderObject(state, s))),
     subscription_item: plain(state.subscriptionItems.values()),
     price: plain([...state.prices.values()].map((p) => renderObject(state, p, ['tiers']))),
     product: plain(state.products.values()),
@@ -45,7 +46,7 @@ export function emulatorObjects(em: Emulator, accountId: string, mode: 'test' | 
           [...state.customers.values()].some((c) => c.discount?.id === d.id)
       )
     ),
-    invoice: plain(state.invoices.values()),
+    invoice: plain([...state.invoices.values()].map((i) => renderObject(state, i))),
     invoice_payment: plain(state.invoicePayments.values()),
     charge: plain(state.charges.values()),
     payment_method: plain(state.paymentMethods.values()),

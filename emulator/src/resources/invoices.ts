@@ -2,7 +2,7 @@
 import type Stripe from 'stripe'
 import { route, type Ctx, type Route } from '../context'
 import { invalidRequest, missingParam } from '../errors'
-import { paginate, embeddedList } from '../list'
+import { paginate, paginateArray } from '../list'
 import { optInt, optObject, optString, reqString } from '../params'
 import { clone } from '../render'
 import { previousAttributes } from '../events'
@@ -35,7 +35,10 @@ function listInvoices(ctx: Ctx): unknown {
 
 function listLines(ctx: Ctx): unknown {
   const invoice = must(ctx.state.invoices.get(pathId(ctx)), 'invoice', pathId(ctx))
-  return respond(ctx, embeddedList(invoice.lines.data, `/v1/invoices/${invoice.id}/lines`))
+  return respond(
+    ctx,
+    paginateArray(invoice.lines.data, ctx.params, `/v1/invoices/${invoice.id}/lines`, 'line_item')
+  )
 }
 
 function createPreview(ctx: Ctx): unknown {
