@@ -1,6 +1,6 @@
 // Embedded lists carry their first page only (docs/stripe-rules.md §4): a subscription's items and an
 // invoice's lines show 10 with a real has_more and url; the rest is paged from the url's endpoint.
-import Stripe from 'stripe'
+import type Stripe from 'stripe'
 import { afterEach, beforeEach, expect, test } from 'vitest'
 import { startTestEmulator, type TestEmulator } from './harness'
 
