@@ -2,7 +2,7 @@
 import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { z } from 'zod'
-import type { Mode } from './stripe/mode'
+import type { Mode } from '@holdfast/shared/ids'
 
 /** The repository root, so the embedded database lands in ./.data wherever npm runs us from. */
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url))

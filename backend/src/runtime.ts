@@ -1,7 +1,7 @@
 // The running parts above the database and queue: queue workers, the webhook event drainer, the
 // customer refresher, the sync runner and the HTTP app. The service (main.ts) and the
 // integration-test harness both build exactly this.
-import type { AppDeps } from './http/context'
+import type { AppDeps } from './kernel/deps'
 import { createApp } from './http/app'
 import type { PollingWorkers } from './queue/polling-workers'
 import { registerWorkers } from './queue/workers'

@@ -14,13 +14,13 @@ import {
 } from '../../backend/src/db/client'
 import type { App } from '../../backend/src/http/app'
 import { startRuntime } from '../../backend/src/runtime'
-import type { AppDeps } from '../../backend/src/http/context'
+import type { AppDeps } from '../../backend/src/kernel/deps'
 import { buildDeps } from '../../backend/src/deps'
 import type { EventDrainer } from '../../backend/src/sync/event-drainer'
 import type { SyncRunner } from '../../backend/src/sync/backfill-runner'
 import { createLogger, type Logger } from '../../backend/src/log'
 import { createQueue, type Queue } from '../../backend/src/queue/queue'
-import type { ResolveHost } from '../../backend/src/outbound/target-guard'
+import type { ResolveHost } from '../../backend/src/kernel/deps'
 import {
   extensionHeaders,
   signWebhook,

@@ -3,7 +3,7 @@
 // writes target an id that cannot exist, so a permitted write answers 404 and a refused one 403.
 import Stripe from 'stripe'
 import type { StripeFactory } from '../stripe/client'
-import type { Caller } from '../http/context'
+import type { Caller } from '../kernel/deps'
 
 type Probe = { permission: string; run(stripe: Stripe): Promise<unknown> }
 const PROBE_ID = 'holdfast_permission_probe'

@@ -3,7 +3,7 @@
 import type Stripe from 'stripe'
 import { canCancel } from '@holdfast/shared/actions/eligibility'
 import type { CancelRequest } from '@holdfast/shared/api/actions'
-import type { Caller } from '../http/context'
+import type { Caller } from '../kernel/deps'
 import { conflict, runAction, type ActionDeps } from './run-action'
 
 export async function cancelSubscription(

@@ -11,7 +11,7 @@ import type {
   ChangePlanRequest,
 } from '@holdfast/shared/api/actions'
 import { stripeForAccount } from '../accounts/credentials'
-import type { Caller } from '../http/context'
+import type { Caller } from '../kernel/deps'
 import { toAppError } from '../stripe/errors'
 import { loadPrice, offerForAction } from './offers'
 import { conflict, findSubscription, runAction, type ActionDeps } from './run-action'

@@ -3,7 +3,7 @@
 import { canExtendTrial } from '@holdfast/shared/actions/eligibility'
 import { extendedTrialEnd } from '@holdfast/shared/actions/timing'
 import type { ExtendTrialRequest } from '@holdfast/shared/api/actions'
-import type { Caller } from '../http/context'
+import type { Caller } from '../kernel/deps'
 import { offerForAction } from './offers'
 import { conflict, runAction, type ActionDeps } from './run-action'
 

@@ -21,7 +21,7 @@ import type {
 import type { MoneyByCurrency } from '@holdfast/shared/money'
 import { actionRuns, offers, stripeSubscriptions } from '../db/schema'
 import { AppError } from '../errors'
-import type { AppDeps } from '../http/context'
+import type { AppDeps } from '../kernel/deps'
 import { subscriptionMrr } from './run-action'
 
 const DAY = 86_400

@@ -4,7 +4,7 @@ import type Stripe from 'stripe'
 import { canPauseCollection } from '@holdfast/shared/actions/eligibility'
 import { resumesAt, type Duration } from '@holdfast/shared/actions/timing'
 import type { PauseCollectionRequest } from '@holdfast/shared/api/actions'
-import type { Caller } from '../http/context'
+import type { Caller } from '../kernel/deps'
 import { offerForAction } from './offers'
 import { conflict, runAction, type ActionDeps } from './run-action'
 

@@ -7,7 +7,7 @@ import type {
   PauseSubscriptionRequest,
   ResumeSubscriptionRequest,
 } from '@holdfast/shared/api/actions'
-import type { Caller } from '../http/context'
+import type { Caller } from '../kernel/deps'
 import { conflict, runAction, type ActionDeps } from './run-action'
 
 export async function pauseSubscription(

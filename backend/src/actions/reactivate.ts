@@ -1,7 +1,7 @@
 // Reactivate: undo a scheduled cancellation (at period end, or at a set time). A subscription
 // that has already ended can't come back; that needs a new subscription.
 import { canReactivate } from '@holdfast/shared/actions/eligibility'
-import type { Caller } from '../http/context'
+import type { Caller } from '../kernel/deps'
 import { conflict, runAction, type ActionDeps } from './run-action'
 
 export async function reactivate(

@@ -1,6 +1,6 @@
 // Resume collection: `pause_collection: ''` unsets the pause (Emptyable field).
 import { canResumeCollection } from '@holdfast/shared/actions/eligibility'
-import type { Caller } from '../http/context'
+import type { Caller } from '../kernel/deps'
 import { conflict, runAction, type ActionDeps } from './run-action'
 
 export async function resumeCollection(

@@ -9,7 +9,8 @@ import type { Db } from '../db/client'
 import { outboundDeliveries, outboundEndpoints } from '../db/schema'
 import type { Logger } from '../log'
 import { SIGNATURE_HEADER, signPayload } from './sign'
-import { checkOutboundTarget, type OutboundTargetPolicy } from './target-guard'
+import type { OutboundTargetPolicy } from '../kernel/deps'
+import { checkOutboundTarget } from './target-guard'
 
 /** pg-boss's retryLimit (5) + the first try. */
 export const MAX_ATTEMPTS = 6

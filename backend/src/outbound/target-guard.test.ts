@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest'
-import { blockedAddressClass, checkOutboundTarget, type OutboundTargetPolicy } from './target-guard'
+import type { OutboundTargetPolicy } from '../kernel/deps'
+import { blockedAddressClass, checkOutboundTarget } from './target-guard'
 
 describe('blockedAddressClass', () => {
   test.each([

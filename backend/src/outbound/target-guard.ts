@@ -5,18 +5,10 @@
 // resolves differently a second later (DNS rebinding) gains nothing.
 import { lookup } from 'node:dns/promises'
 import { isIP } from 'node:net'
-
-/** Addresses a host name resolves to (A and AAAA). Injectable so tests need no network. */
-export type ResolveHost = (hostname: string) => Promise<string[]>
+import type { OutboundTargetPolicy, ResolveHost } from '../kernel/deps'
 
 export const resolveWithSystemDns: ResolveHost = async (hostname) =>
   (await lookup(hostname, { all: true, verbatim: true })).map((a) => a.address)
-
-export type OutboundTargetPolicy = {
-  resolve: ResolveHost
-  /** Tests deliver to a receiver on 127.0.0.1; off unless OUTBOUND_ALLOW_LOOPBACK=true. */
-  allowLoopback: boolean
-}
 
 type Range = { prefix: bigint; bits: number; what: string }
 

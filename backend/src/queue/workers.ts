@@ -2,7 +2,7 @@
 import { sweepExpiredOAuthStates } from '../accounts/oauth-state'
 import { purgeAccountData, purgeDueAccounts } from '../accounts/uninstall'
 import { recordDueOutcomes } from '../actions/outcomes'
-import type { AppDeps } from '../http/context'
+import type { AppDeps } from '../kernel/deps'
 import { syncCursors } from '../db/schema'
 import { rebuildAccountTraits } from '../traits/rebuild-account'
 import { deliverOutbound } from '../outbound/deliver'

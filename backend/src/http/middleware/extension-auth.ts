@@ -15,7 +15,8 @@ import {
 import { AppError } from '../../errors'
 import { addLogContext } from '../../log'
 import { verifyStripeSignature } from '../../stripe/signatures'
-import type { AppDeps, AppEnv } from '../context'
+import type { AppDeps } from '../../kernel/deps'
+import type { AppEnv } from '../context'
 
 export const extensionHeaders = { signedPayload: SIGNED_PAYLOAD_HEADER } as const
 

@@ -6,7 +6,8 @@ import type { MiddlewareHandler } from 'hono'
 import { refusalMessage, type Permission } from '@holdfast/shared/roles/policy'
 import { permissionsOfCaller } from '../../accounts/roles'
 import { AppError } from '../../errors'
-import type { AppDeps, AppEnv } from '../context'
+import type { AppDeps } from '../../kernel/deps'
+import type { AppEnv } from '../context'
 
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 

@@ -9,7 +9,8 @@ import { uninstallAccount } from '../../accounts/uninstall'
 import { accounts } from '../../db/schema'
 import { AppError } from '../../errors'
 import { queueImportAfterInstall } from '../../sync/backfill'
-import type { AppDeps, AppEnv, Caller } from '../context'
+import type { AppDeps, Caller } from '../../kernel/deps'
+import type { AppEnv } from '../context'
 import { jsonBody } from '../json-body'
 
 const ApiKeyBody = z.object({

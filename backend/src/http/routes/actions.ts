@@ -25,7 +25,8 @@ import { reactivate } from '../../actions/reactivate'
 import { resumeCollection } from '../../actions/resume-collection'
 import type { ActionAnswer } from '../../actions/run-action'
 import { AppError } from '../../errors'
-import type { AppDeps, AppEnv } from '../context'
+import type { AppDeps } from '../../kernel/deps'
+import type { AppEnv } from '../context'
 import { jsonBody } from '../json-body'
 
 /** The click's idempotency key: `Idempotency-Key` header or `clientKey` in the body. */

@@ -2,7 +2,8 @@
 import { Hono } from 'hono'
 import { CustomerProfileQuery } from '@holdfast/shared/api/customers'
 import { loadCustomerProfile } from '../../traits/customer-profile'
-import type { AppDeps, AppEnv, Caller } from '../context'
+import type { AppDeps, Caller } from '../../kernel/deps'
+import type { AppEnv } from '../context'
 
 export const scopeOf = (caller: Caller) => ({
   accountId: caller.accountId,

@@ -1,5 +1,6 @@
 import { Hono } from 'hono'
-import type { AppDeps, AppEnv } from '../context'
+import type { AppDeps } from '../../kernel/deps'
+import type { AppEnv } from '../context'
 
 export function healthRoutes(deps: AppDeps) {
   return new Hono<AppEnv>().get('/healthz', async (c) => {

@@ -3,7 +3,8 @@ import { Hono } from 'hono'
 import { z } from 'zod'
 import { CreateOfferRequest, UpdateOfferRequest } from '@holdfast/shared/api/offers'
 import { archiveOffer, createOffer, getOffer, listOffers, renameOffer } from '../../actions/offers'
-import type { AppDeps, AppEnv } from '../context'
+import type { AppDeps } from '../../kernel/deps'
+import type { AppEnv } from '../context'
 import { jsonBody } from '../json-body'
 
 const ListQuery = z.object({

@@ -69,7 +69,8 @@ import {
 } from '@holdfast/shared/api/sync'
 import { RoleOverrideRequest, RolePolicyAnswer } from '@holdfast/shared/roles/policy'
 import { RuleNode } from '@holdfast/shared/segments/rule'
-import type { AppDeps, AppEnv } from '../context'
+import type { AppDeps } from '../../kernel/deps'
+import type { AppEnv } from '../context'
 
 type Op = {
   summary: string

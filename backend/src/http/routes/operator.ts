@@ -13,7 +13,8 @@ import {
   readOperatorLoginCode,
   sameSecret,
 } from '../../operator/session'
-import type { AppDeps, AppEnv } from '../context'
+import type { AppDeps } from '../../kernel/deps'
+import type { AppEnv } from '../context'
 
 export function operatorRoutes(deps: AppDeps) {
   const tokenOrOff = () => {

@@ -9,7 +9,8 @@ import {
   permissionsOfCaller,
   setRoleOverride,
 } from '../../accounts/roles'
-import type { AppDeps, AppEnv } from '../context'
+import type { AppDeps } from '../../kernel/deps'
+import type { AppEnv } from '../context'
 import { scopeOf } from './customers'
 import { jsonBody } from '../json-body'
 

@@ -18,7 +18,8 @@ import {
   previewSegment,
   updateSegment,
 } from '../../segments/segment-store'
-import type { AppDeps, AppEnv } from '../context'
+import type { AppDeps } from '../../kernel/deps'
+import type { AppEnv } from '../context'
 import { scopeOf } from './customers'
 import { jsonBody } from '../json-body'
 

@@ -26,7 +26,8 @@ import { AppError } from '../../errors'
 import { groupTraits } from '../../traits/group-traits'
 import { loadStripeCustomerData } from '../../traits/refresh-traits'
 import { snapshotFromStripe } from '../../traits/snapshot-from-stripe'
-import type { AppDeps, AppEnv } from '../context'
+import type { AppDeps } from '../../kernel/deps'
+import type { AppEnv } from '../context'
 import { scopeOf } from './customers'
 
 type Scope = ReturnType<typeof scopeOf>

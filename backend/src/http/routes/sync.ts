@@ -11,7 +11,8 @@ import { wakeSyncRunners } from '../../sync/backfill-runner'
 import { buildSyncHealth } from '../../sync/health'
 import { createRateLimiter, type RateLimiter } from '../../sync/rate-limiter'
 import { requestReconcile } from '../../sync/reconcile'
-import type { AppDeps, AppEnv, Caller } from '../context'
+import type { AppDeps, Caller } from '../../kernel/deps'
+import type { AppEnv } from '../context'
 import { jsonBody } from '../json-body'
 
 export function syncRoutes(deps: AppDeps) {

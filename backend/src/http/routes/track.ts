@@ -6,7 +6,8 @@ import { currentIngestKey, rotateIngestKey, scopeOfIngestKey } from '../../activ
 import { recordActivity, resolveTrackedCustomer } from '../../activity/track'
 import { AppError } from '../../errors'
 import { readFeatureSettings, writeFeatureSetting } from '../../stages/settings'
-import type { AppDeps, AppEnv } from '../context'
+import type { AppDeps } from '../../kernel/deps'
+import type { AppEnv } from '../context'
 import { scopeOf } from './customers'
 import { jsonBody } from '../json-body'
 

@@ -7,7 +7,8 @@ import { AppError } from '../../errors'
 import { verifyStripeSignature } from '../../stripe/signatures'
 import { createEventWriter } from '../../sync/event-store'
 import type { WebhookSecret } from '../../sync/webhook-endpoints'
-import type { AppDeps, AppEnv } from '../context'
+import type { AppDeps } from '../../kernel/deps'
+import type { AppEnv } from '../context'
 import { isStorableText } from '../json-body'
 
 // The envelope goes into text and bigint columns, so its fields must be values Postgres takes;
