@@ -38,6 +38,9 @@ const byId: Record<string, Probe> = {
     body: () => ({ clientKey: 'x-disc', couponId: 'any_coupon' }),
   },
   'POST /api/v1/subscriptions/:id/change-plan/preview': { body: (ids) => ({ priceId: ids.price }) },
+  'POST /api/v1/subscriptions/:id/apply-discount/check': {
+    body: () => ({ couponId: 'any_coupon' }),
+  },
   'POST /api/v1/subscriptions/:id/change-plan': {
     body: (ids) => ({ clientKey: 'x-plan', priceId: ids.price }),
   },
@@ -66,6 +69,8 @@ const own = new Set([
   'GET /api/v1/settings/ingest-key',
   'POST /api/v1/settings/ingest-key',
   'PUT /api/v1/settings/identity',
+  'GET /api/v1/settings/guardrails',
+  'PUT /api/v1/settings/guardrails',
   // :role is a Dashboard role name, not an object id: each account has its own overrides
   // (test/security/roles.test.ts checks another account keeps the default).
   'GET /api/v1/settings/roles',

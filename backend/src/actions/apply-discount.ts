@@ -1,6 +1,7 @@
 // Apply a discount: an offer's coupon, an existing coupon or a promotion code, added to the
 // discounts already there. A non-empty `discounts` array REPLACES all of them, so the current
-// ones are sent back as `{discount: id}` (docs/stripe-api-notes.md §2).
+// ones are sent back as `{discount: id}` (docs/stripe-api-notes.md §2). The merchant's offer
+// guardrails (cooldown, per-customer maximum, administrator above a limit) are checked first.
 import type { Scope } from '../kernel/scope'
 import { and, eq, inArray, isNull } from 'drizzle-orm'
 import type Stripe from 'stripe'
@@ -12,10 +13,49 @@ import type { Caller } from '../kernel/deps'
 import { toAppError } from '../stripe/errors'
 import type { StripeObject } from '../sync/stripe-objects'
 import { upsertObjects } from '../sync/upsert-objects'
+import type { DiscountTerms } from '@holdfast/shared/actions/guardrails'
+import type { GuardrailCheck } from '@holdfast/shared/api/guardrails'
+import { stripeForAccount } from '../accounts/credentials'
+import { checkDiscount, couponTerms, enforceDiscountGuardrails, offerTerms } from './guardrails'
 import { offerForAction } from './offers'
-import { conflict, runAction, type ActionDeps } from './run-action'
+import { conflict, findSubscription, runAction, type ActionDeps } from './run-action'
+import { subscriptionFacts } from './subscription-facts'
 
 type DiscountSpec = Stripe.SubscriptionUpdateParams.Discount
+
+type Resolved = { added: DiscountSpec; couponId: string | null; terms: DiscountTerms | null }
+
+/** What the request asks to add, and the terms the guardrails judge. */
+async function resolveDiscount(
+  deps: ActionDeps,
+  caller: Caller,
+  scope: Scope,
+  stripe: Stripe,
+  input: ApplyDiscountRequest
+): Promise<Resolved> {
+  if (input.offerId) {
+    const offer = await offerForAction(deps, caller, input.offerId, 'apply_discount')
+    if (!offer.couponId)
+      throw new AppError('conflict', `Offer "${offer.name}" has no coupon; define it again.`)
+    return {
+      added: { coupon: offer.couponId },
+      couponId: offer.couponId,
+      terms: offerTerms(offer.kind, offer.params as Record<string, unknown>),
+    }
+  }
+  if (input.couponId)
+    return {
+      added: { coupon: input.couponId },
+      couponId: input.couponId,
+      terms: await couponTerms(deps, scope, stripe, input.couponId),
+    }
+  const promo = await findPromotionCode(deps, scope, stripe, input.promotionCode!)
+  return {
+    added: { promotion_code: promo.id },
+    couponId: promo.couponId,
+    terms: promo.couponId ? await couponTerms(deps, scope, stripe, promo.couponId) : null,
+  }
+}
 
 export async function applyDiscount(
   deps: ActionDeps,
@@ -32,27 +72,13 @@ export async function applyDiscount(
     async plan({ facts, stripe, scope }) {
       const verdict = canApplyDiscount(facts)
       if (!verdict.ok) conflict(verdict.reason)
-      let added: DiscountSpec
-      let couponId: string | null
-      if (input.offerId) {
-        const offer = await offerForAction(deps, caller, input.offerId, 'apply_discount')
-        if (!offer.couponId)
-          throw new AppError('conflict', `Offer "${offer.name}" has no coupon; define it again.`)
-        couponId = offer.couponId
-        added = { coupon: couponId }
-      } else if (input.couponId) {
-        couponId = input.couponId
-        added = { coupon: couponId }
-      } else {
-        const promo = await findPromotionCode(deps, scope, stripe, input.promotionCode!)
-        couponId = promo.couponId
-        added = { promotion_code: promo.id }
-      }
+      const { added, couponId, terms } = await resolveDiscount(deps, caller, scope, stripe, input)
       if (couponId) {
         const existing = await couponsOf(deps, scope, facts.discountIds)
         if (existing.includes(couponId))
           conflict(`${facts.id} already has coupon ${couponId}; it can't be applied twice.`)
       }
+      await enforceDiscountGuardrails(deps, caller, facts.customerId, terms)
       const keep: DiscountSpec[] = facts.discountIds.map((id) => ({ discount: id }))
       return { method: 'subscriptions.update', params: { discounts: [...keep, added] } }
     },
@@ -82,6 +108,22 @@ export async function applyDiscount(
       }
     },
   })
+}
+
+/** The guardrails' verdict for this discount on this subscription, before Confirm (no writes). */
+export async function checkApplyDiscount(
+  deps: ActionDeps,
+  caller: Caller,
+  input: ApplyDiscountRequest & { subscriptionId: string }
+): Promise<GuardrailCheck> {
+  const scope = { accountId: caller.accountId, livemode: caller.livemode }
+  const sub = await findSubscription(deps, scope, input.subscriptionId)
+  const stripe = await stripeForAccount(deps, scope)
+  const { terms } = await resolveDiscount(deps, caller, scope, stripe, input)
+  const verdict = await checkDiscount(deps, caller, subscriptionFacts(sub).customerId, terms)
+  return verdict.ok
+    ? { allowed: true, reason: null, status: null, notes: verdict.notes }
+    : { allowed: false, reason: verdict.reason, status: verdict.status, notes: [] }
 }
 
 async function couponsOf(deps: ActionDeps, scope: Scope, discountIds: string[]) {

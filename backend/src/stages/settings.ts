@@ -1,5 +1,6 @@
 // Settings this feature keeps in `accounts.settings` (jsonb shared with other features, so writes
-// merge one key and never replace the object): `stageMapping` and `identity`.
+// merge one key and never replace the object): `stageMapping` and `identity`; the offer guardrails
+// (actions/guardrails.ts) keep `offerGuardrails` here too.
 import type { Scope } from '../kernel/scope'
 import { and, eq, sql } from 'drizzle-orm'
 import { IdentitySetting } from '@holdfast/shared/api/stages'
@@ -10,12 +11,17 @@ import { AppError } from '../errors'
 
 export type FeatureSettings = { stageMapping: StageMapping; identity: IdentitySetting }
 
-export async function readFeatureSettings(db: Db, scope: Scope): Promise<FeatureSettings> {
+/** The account's settings object as stored (each feature parses its own key). */
+export async function readSettingsObject(db: Db, scope: Scope): Promise<Record<string, unknown>> {
   const [row] = await db
     .select({ settings: accounts.settings })
     .from(accounts)
     .where(and(eq(accounts.accountId, scope.accountId), eq(accounts.livemode, scope.livemode)))
-  const settings = (row?.settings ?? {}) as Record<string, unknown>
+  return (row?.settings ?? {}) as Record<string, unknown>
+}
+
+export async function readFeatureSettings(db: Db, scope: Scope): Promise<FeatureSettings> {
+  const settings = await readSettingsObject(db, scope)
   const mapping = StageMapping.safeParse(settings.stageMapping)
   const identity = IdentitySetting.safeParse(settings.identity)
   return {
@@ -28,7 +34,7 @@ export async function readFeatureSettings(db: Db, scope: Scope): Promise<Feature
 export async function writeFeatureSetting(
   db: Db,
   scope: Scope,
-  key: keyof FeatureSettings,
+  key: keyof FeatureSettings | 'offerGuardrails',
   value: unknown
 ): Promise<void> {
   const updated = await db

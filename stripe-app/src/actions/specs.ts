@@ -58,6 +58,8 @@ export type ActionSpec = {
   fields: Field[]
   /** Builds the request body from the form; returns a message instead when something is missing. */
   body(values: Values): Record<string, unknown> | string
+  /** Checked by the backend as the form changes (the offer guardrails); a refusal blocks Confirm. */
+  check?: { path: string }
   /** The plan change shows what it will cost before the confirm. */
   preview?: { path: string }
   /** Wording that depends on the form (cancel now vs at period end must read differently). */
@@ -218,6 +220,7 @@ export const ACTION_SPECS: Record<ActionKind, ActionSpec> = {
     confirmLabel: 'Apply discount',
     toast: 'Discount applied',
     offerKinds: ['percent_off', 'amount_off', 'free_period'],
+    check: { path: 'apply-discount/check' },
     discountPicker: true,
     fields: [],
     body: (v) =>

@@ -25,5 +25,6 @@ export const routes = {
   webhooks: '/api/v1/outbound/endpoints',
   webhook: (id: string) => `/api/v1/outbound/endpoints/${enc(id)}`,
   roles: '/api/v1/settings/roles',
+  guardrails: '/api/v1/settings/guardrails',
   role: (role: string) => `/api/v1/settings/roles/${enc(role)}`,
 }

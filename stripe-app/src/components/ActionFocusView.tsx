@@ -17,6 +17,7 @@ import {
 } from '@stripe/ui-extension-sdk/ui'
 import { toast } from '../host'
 import { ActionResult, ChangePlanPreview, PlanOptions } from '@holdfast/shared/api/actions'
+import { GuardrailCheck } from '@holdfast/shared/api/guardrails'
 import { OfferList, type Offer } from '@holdfast/shared/api/offers'
 import { describeError, type ApiClient } from '../api/client'
 import { routes } from '../api/routes'
@@ -132,6 +133,8 @@ export function ActionFocusView({
     (spec?.planPicker && plans ? planChoiceProblem(plans, values.itemId) : null) ??
     (spec ? spec.body(values) : 'No action selected.')
   const bodyKey = typeof built === 'string' ? '' : JSON.stringify(built)
+  const guard = useGuardrailCheck(api, spec?.check?.path, target?.subscriptionId, bodyKey)
+  const refused = guard?.forBody === bodyKey && !guard.result.allowed
   const previewed = preview.kind === 'ready' && preview.forBody === bodyKey
   const needsPreview = Boolean(spec?.preview) && !previewed
 
@@ -209,7 +212,7 @@ export function ActionFocusView({
         <Button
           type={spec?.destructive ? 'destructive' : 'primary'}
           pending={pending}
-          disabled={pending || needsPreview || typeof built === 'string'}
+          disabled={pending || needsPreview || refused || typeof built === 'string'}
           onPress={() => void confirm()}
         >
           {spec ? wordingOf(spec, values).confirmLabel : 'Confirm'}
@@ -266,6 +269,7 @@ export function ActionFocusView({
               onPreview={() => void runPreview()}
             />
           )}
+          {guard?.forBody === bodyKey && <GuardrailNotice result={guard.result} />}
           {error && <Banner type="critical" title="Nothing was changed" description={error} />}
         </Box>
       ) : (
@@ -410,6 +414,55 @@ function PreviewSection({
           Preview the cost before you confirm.
         </Inline>
       )}
+    </Box>
+  )
+}
+
+/**
+ * The backend's guardrail verdict for the current form (cooldown, per-customer maximum, approval),
+ * fetched as the form changes; the same check runs again on Confirm, so a failed fetch blocks
+ * nothing here.
+ */
+function useGuardrailCheck(
+  api: ApiClient,
+  path: string | undefined,
+  subscriptionId: string | undefined,
+  bodyKey: string
+): { forBody: string; result: GuardrailCheck } | null {
+  const [state, setState] = useState<{ forBody: string; result: GuardrailCheck } | null>(null)
+  useEffect(() => {
+    if (!path || !subscriptionId || !bodyKey) return
+    let current = true
+    api
+      .post(routes.subscriptionAction(subscriptionId, path), JSON.parse(bodyKey), {
+        schema: GuardrailCheck,
+      })
+      .then((result) => current && setState({ forBody: bodyKey, result }))
+      .catch(() => current && setState(null))
+    return () => {
+      current = false
+    }
+  }, [api, path, subscriptionId, bodyKey])
+  return state
+}
+
+function GuardrailNotice({ result }: { result: GuardrailCheck }) {
+  if (!result.allowed)
+    return (
+      <Banner
+        type="caution"
+        title={result.status === 403 ? 'Needs an administrator' : 'Not allowed for this customer'}
+        description={result.reason ?? ''}
+      />
+    )
+  if (result.notes.length === 0) return null
+  return (
+    <Box css={{ stack: 'y', gap: 'xsmall' }}>
+      {result.notes.map((note) => (
+        <Inline key={note} css={{ font: 'caption', color: 'secondary' }}>
+          {note}
+        </Inline>
+      ))}
     </Box>
   )
 }

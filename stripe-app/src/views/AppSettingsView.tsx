@@ -8,6 +8,7 @@ import { useSettings } from '../hooks/use-settings'
 import { Loading, PanelStatus, TestModeNotice } from '../components/PanelStatus'
 import { ConnectionSection } from '../components/settings/ConnectionSection'
 import { IngestKeySection } from '../components/settings/IngestKeySection'
+import { GuardrailsSection } from '../components/settings/GuardrailsSection'
 import { OffersSection } from '../components/settings/OffersSection'
 import { SegmentBuilder } from '../components/settings/SegmentBuilder'
 import { StageAndIdentityFields } from '../components/settings/StageAndIdentityFields'
@@ -54,6 +55,7 @@ const AppSettingsView = (context: ExtensionContextValue) => {
               <>
                 <SyncSection api={api} />
                 <OffersSection api={api} />
+                <GuardrailsSection api={api} />
                 <SegmentBuilder api={api} />
                 <StageAndIdentityFields api={api} />
                 <IngestKeySection api={api} />

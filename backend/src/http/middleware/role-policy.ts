@@ -1,5 +1,5 @@
 // Checks the caller's Dashboard roles against the role policy before a route runs, so a refused
-// write never reaches its body parsing, Stripe or the database. Reads (GET, and the two previews
+// write never reaches its body parsing, Stripe or the database. Reads (GET, and the previews
 // sent as POST) need no permission; any other write needs one, `manage_settings` unless named
 // here, so a new write route is closed to View only and Analyst until someone decides otherwise.
 import type { MiddlewareHandler } from 'hono'
@@ -14,6 +14,7 @@ const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 const sub = '/api/v1/subscriptions/[^/]+'
 const RULES: { method: string; path: RegExp; permission: Permission | null }[] = [
   { method: 'POST', path: new RegExp(`^${sub}/change-plan/preview$`), permission: null },
+  { method: 'POST', path: new RegExp(`^${sub}/apply-discount/check$`), permission: null },
   { method: 'POST', path: /^\/api\/v1\/segments\/preview$/, permission: null },
   { method: 'POST', path: new RegExp(`^${sub}/pause-collection$`), permission: 'pause_collection' },
   {

@@ -14,7 +14,7 @@ import {
   ResumeCollectionRequest,
   ResumeSubscriptionRequest,
 } from '@holdfast/shared/api/actions'
-import { applyDiscount } from '../../actions/apply-discount'
+import { applyDiscount, checkApplyDiscount } from '../../actions/apply-discount'
 import { cancelSubscription } from '../../actions/cancel'
 import { changePlan, previewPlanChange } from '../../actions/change-plan'
 import { extendTrial } from '../../actions/extend-trial'
@@ -100,6 +100,15 @@ export function actionRoutes(deps: AppDeps) {
       return answer(
         c,
         await applyDiscount(deps, c.get('caller'), { ...input, subscriptionId, clientKey })
+      )
+    })
+    .post('/subscriptions/:id/apply-discount/check', async (c) => {
+      const input = ApplyDiscountRequest.parse(await jsonBody(c))
+      return c.json(
+        await checkApplyDiscount(deps, c.get('caller'), {
+          ...input,
+          subscriptionId: c.req.param('id'),
+        })
       )
     })
     .post('/subscriptions/:id/change-plan/preview', async (c) => {

@@ -1,7 +1,10 @@
-// Offers CRUD (settings view). Each offer lives in the caller's account and mode only.
+// Offers CRUD and the offer guardrails (settings view). Each lives in the caller's account and
+// mode only; changing the guardrails needs manage_settings (middleware/role-policy.ts).
 import { Hono } from 'hono'
 import { z } from 'zod'
+import { OfferGuardrails } from '@holdfast/shared/api/guardrails'
 import { CreateOfferRequest, UpdateOfferRequest } from '@holdfast/shared/api/offers'
+import { readGuardrails, writeGuardrails } from '../../actions/guardrails'
 import { archiveOffer, createOffer, getOffer, listOffers, renameOffer } from '../../actions/offers'
 import type { AppDeps } from '../../kernel/deps'
 import type { AppEnv } from '../context'
@@ -34,6 +37,23 @@ export function offerRoutes(deps: AppDeps) {
     .delete('/offers/:id', async (c) =>
       c.json(await archiveOffer(deps, c.get('caller'), offerIdOf(c.req.param('id'))))
     )
+    .get('/settings/guardrails', async (c) => {
+      const caller = c.get('caller')
+      return c.json(
+        await readGuardrails(deps, { accountId: caller.accountId, livemode: caller.livemode })
+      )
+    })
+    .put('/settings/guardrails', async (c) => {
+      const caller = c.get('caller')
+      const input = OfferGuardrails.parse(await jsonBody(c))
+      return c.json(
+        await writeGuardrails(
+          deps,
+          { accountId: caller.accountId, livemode: caller.livemode },
+          input
+        )
+      )
+    })
 }
 
 /** Not a uuid → 404 like any offer that isn't there (and no database cast error). */

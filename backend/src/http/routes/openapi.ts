@@ -67,6 +67,7 @@ import {
   SyncRunDetail,
   SyncStarted,
 } from '@holdfast/shared/api/sync'
+import { GuardrailCheck, OfferGuardrails } from '@holdfast/shared/api/guardrails'
 import { RoleOverrideRequest, RolePolicyAnswer } from '@holdfast/shared/roles/policy'
 import { RuleNode } from '@holdfast/shared/segments/rule'
 import type { AppDeps } from '../../kernel/deps'
@@ -242,6 +243,15 @@ const ops: Record<string, Record<string, Op>> = {
       response: ActionResult,
     },
   },
+  '/api/v1/subscriptions/{id}/apply-discount/check': {
+    post: {
+      summary: 'Check a discount against the offer guardrails before confirming (no change)',
+      tag: 'Actions',
+      params: ['id'],
+      body: ApplyDiscountRequest,
+      response: GuardrailCheck,
+    },
+  },
   '/api/v1/subscriptions/{id}/apply-discount': {
     post: {
       summary: 'Apply a discount (offer, coupon or promotion code), keeping the others',
@@ -331,6 +341,19 @@ const ops: Record<string, Record<string, Op>> = {
       response: Offer,
     },
     delete: { summary: 'Archive an offer', tag: 'Offers', params: ['id'], response: Offer },
+  },
+  '/api/v1/settings/guardrails': {
+    get: {
+      summary: 'Offer guardrails: cooldown, per-customer maximum, approval limits',
+      tag: 'Offers',
+      response: OfferGuardrails,
+    },
+    put: {
+      summary: 'Set the offer guardrails (null turns one off)',
+      tag: 'Offers',
+      body: OfferGuardrails,
+      response: OfferGuardrails,
+    },
   },
   '/api/v1/sync': {
     get: {
