@@ -142,6 +142,7 @@ async function handle(em: Emulator, c: Context, r: Route): Promise<Reply> {
   // Stripe: keys on GET and DELETE have no effect (docs/stripe-rules.md §5).
   const idemKey = idempotencyKey && r.method === 'POST' ? idempotencyKey : null
   const fingerprint = JSON.stringify([r.method, url.pathname, params])
+  if (idempotencyKey) state.sentWithKey.set(idempotencyKey, fingerprint)
   if (idemKey) {
     const saved = state.idempotency.get(idemKey)
     if (saved && saved.createdAt + IDEMPOTENCY_TTL > em.now()) {

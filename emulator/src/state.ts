@@ -54,6 +54,11 @@ export class AccountState {
   /** Endpoints created with `connect: true` (the flag is not part of the returned object). */
   readonly connectEndpoints = new Set<string>()
   readonly idempotency = new Map<string, StoredIdempotency>()
+  /**
+   * What each request that carried an Idempotency-Key sent ([method, path, params] as JSON), GET
+   * and DELETE included though Stripe ignores their keys: tests read what a call sent by its key.
+   */
+  readonly sentWithKey = new Map<string, string>()
   /** Prorations waiting for the subscription's next invoice (`create_prorations`). */
   readonly pendingLines = new Map<string, LineInput[]>()
   /** Subscriptions whose `trial_will_end` was already sent. */

@@ -180,9 +180,9 @@ export function send(h: Harness, m: Signer, method: string, path: string, body?:
 
 /** The exact form params Stripe received under this idempotency key (the action run id). */
 export function sentToStripe(h: Harness, m: Merchant, idempotencyKey: string) {
-  const saved = h.emulator!.account(m.accountId, m.mode).idempotency.get(idempotencyKey)
+  const saved = h.emulator!.account(m.accountId, m.mode).sentWithKey.get(idempotencyKey)
   if (!saved) return undefined
-  const [method, path, params] = JSON.parse(saved.fingerprint) as [string, string, unknown]
+  const [method, path, params] = JSON.parse(saved) as [string, string, unknown]
   return { method, path, params }
 }
 
