@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 
 const main = fileURLToPath(new URL('../../backend/src/main.ts', import.meta.url))
+const exitWithParent = fileURLToPath(new URL('./exit-with-parent.ts', import.meta.url))
 
 export type BackendProcess = {
   child: ChildProcess
@@ -24,9 +25,11 @@ export async function startBackendProcess(
   env: Record<string, string>,
   options: { nodeArgs?: string[]; forwardOutput?: boolean } = {}
 ): Promise<BackendProcess> {
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', main], {
+  const nodeArgs = [...(options.nodeArgs ?? []), '--import', 'tsx', '--import', exitWithParent]
+  const child = spawn(process.execPath, [...nodeArgs, main], {
     env: { ...process.env, LOG_LEVEL: 'info', PORT: '0', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    // stdin stays open for exit-with-parent: it ends when this process does.
+    stdio: ['pipe', 'pipe', 'pipe'],
   })
   let output = ''
   const keep = (d: Buffer) => {
