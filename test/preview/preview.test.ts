@@ -147,6 +147,19 @@ describe.runIf(testDbKind() === 'pglite')('the preview in Chromium', () => {
     expect(await drawer.getByText('Test mode', { exact: true }).count()).toBe(0)
   }, 60_000)
 
+  test('the subscription, home and settings views open in the frame, as on the Dashboard', async () => {
+    const page = await openCustomer()
+    const drawer = page.locator('.drawer')
+    await page.locator('.subscriptions button').first().click()
+    await drawer.getByText('Actions', { exact: true }).first().waitFor()
+    expect(await drawer.getByText(a.sub.id).count()).toBeGreaterThan(0)
+    await page.getByRole('button', { name: 'Home', exact: true }).click()
+    await drawer.getByText('Segments', { exact: true }).first().waitFor()
+    await page.getByRole('button', { name: 'App settings' }).click()
+    await drawer.getByText('Offers', { exact: true }).first().waitFor()
+    expect(await page.locator('[data-preview-error]').count()).toBe(0)
+  }, 60_000)
+
   test('a view-only user sees the customer but no write action', async () => {
     const page = await openCustomer('view_only')
     const drawer = page.locator('.drawer')
