@@ -1,5 +1,7 @@
 // Starts `npm start` exactly as a newcomer does (no configuration: PGlite + emulator demo) and checks
-// that the demo merchant reaches "synced" with segment counts matching the emulator's own data.
+// that the demo merchant reaches "synced" with segment counts matching the emulator's own data, then
+// that `npm run demo:act` (demo/src/act.ts, what the start banner tells a newcomer to try) exits 0
+// against it: the run that once ended in a 409 on a three-item subscription (issue 16).
 import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -10,6 +12,7 @@ import { afterEach, expect, test } from 'vitest'
 import { testDbKind } from '../support/test-database'
 
 const start = fileURLToPath(new URL('../../demo/src/start.ts', import.meta.url))
+const act = fileURLToPath(new URL('../../demo/src/act.ts', import.meta.url))
 let cleanup: Array<() => void> = []
 afterEach(() => {
   for (const fn of cleanup.reverse()) fn()
@@ -105,6 +108,32 @@ test.runIf(testDbKind() === 'pglite')(
     )
     expect(ready.customers).toBe(customers.length)
     expect(actual).toEqual(expected)
+    // Money by each currency's exponent: the seed has JPY prices, and ¥ amounts have no decimals.
+    expect(out).not.toMatch(/\d\.\d+ JPY|¥[\d,]*\.\d/)
+
+    // `npm run demo:act` runs `tsx src/act.ts` with the same environment (the data folder).
+    const acted = spawn(process.execPath, ['--import', 'tsx', act], {
+      env: { PATH: process.env.PATH ?? '', HOLDFAST_DATA_DIR: dataDir },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    cleanup.push(() => acted.kill('SIGKILL'))
+    let actOut = ''
+    let actErr = ''
+    acted.stdout.on('data', (d) => (actOut += d))
+    acted.stderr.on('data', (d) => (actErr += d))
+    const actCode = await new Promise((r) => acted.once('exit', r))
+    expect(actCode, `${actErr}\n${actOut}`).toBe(0)
+    expect(actOut).toContain('Offer created by an administrator')
+    expect(actOut).toMatch(/Paused collection for a month: /)
+    expect(actOut).toMatch(/Applied "Stay with us: 20% off for 3 months": /)
+    expect(actOut).toMatch(/Plan change preview for .*: due now /)
+    expect(actOut).toMatch(/Changed plan \(\d+ items?\): /)
+    // The audit trail lists the three actions, succeeded, newest first.
+    expect(actOut).toMatch(/change_plan\s+sub_\w+\s+succeeded/)
+    expect(actOut).toMatch(/apply_discount\s+sub_\w+\s+succeeded/)
+    expect(actOut).toMatch(/pause_collection\s+sub_\w+\s+succeeded/)
+    expect(actOut).toContain('Outcome summary: ')
+    expect(actOut).not.toMatch(/\d\.\d+ JPY|¥[\d,]*\.\d/)
 
     child.kill('SIGTERM')
     expect(await new Promise((r) => child.once('exit', r))).toBe(0)
