@@ -2,6 +2,7 @@
 import { afterEach, expect, test } from 'vitest'
 import { oauthStates } from '../../backend/src/db/schema'
 import { startHarness, type Harness } from '../support/harness'
+import { waitFor } from '../support/wait'
 
 let h: Harness | undefined
 afterEach(async () => {
@@ -12,7 +13,7 @@ afterEach(async () => {
 const stateOf = (res: { headers: Headers }) =>
   new URL(res.headers.get('location')!).searchParams.get('state')!
 
-test('pending installs are capped, expired states are swept, and a state works once', async () => {
+test('pending installs are capped, a state works once (marked used, a replay refused), expired states are swept', async () => {
   h = await startHarness({ emulator: true, env: { OAUTH_PENDING_INSTALLS_MAX: '5' } })
   const rows = async () => (await h!.db().select().from(oauthStates)).length
 
@@ -26,22 +27,44 @@ test('pending installs are capped, expired states are swept, and a state works o
   )
   expect(await rows()).toBe(5)
 
-  // A state is used up by its callback: its row goes, and the same state fails the second time.
-  const callback = `/oauth/callback?state=${encodeURIComponent(stateOf(started[0]!))}&error=access_denied`
+  // A state is used up by its callback: its row is marked used (so it no longer counts as a
+  // pending install), and the same state is refused the second time, saying so.
+  const first = stateOf(started[0]!)
+  const callback = `/oauth/callback?state=${encodeURIComponent(first)}&error=access_denied`
   expect((await h.request(callback)).status).toBe(400)
-  expect(await rows()).toBe(4)
+  const usedRow = (await h.db().select().from(oauthStates)).find((r) => first.startsWith(r.nonce))
+  expect(usedRow!.usedAt).toEqual(h.deps.now())
+  expect((await h.db().select().from(oauthStates)).filter((r) => !r.usedAt)).toHaveLength(4)
+  expect((await h.request('/oauth/install?mode=test')).status).toBe(302)
+  expect((await h.request('/oauth/install?mode=test')).status).toBe(429)
   const again = await h.request(callback)
-  expect(String(again.body)).toContain('expired or was already used')
+  expect(again.status).toBe(400)
+  expect(String(again.body)).toContain('This install link was already used')
+  // Even with a code: a replayed state never reaches the code exchange.
+  const replayWithCode = await h.request(
+    `/oauth/callback?state=${encodeURIComponent(first)}&code=ac_replayed`
+  )
+  expect(replayWithCode.status).toBe(400)
+  expect(String(replayWithCode.body)).toContain('This install link was already used')
+  expect(await rows()).toBe(6)
 
-  // Ten minutes on, the rest have expired: the next install sweeps them and goes through.
+  // Ten minutes on, the rest have expired, the used one too: the next install sweeps them all.
   h.emulator!.advance(10 * 60 + 1)
   const later = await h.request('/oauth/install?mode=test')
   expect(later.status).toBe(302)
   expect(await rows()).toBe(1)
+  // An expired used state is just expired: nothing is left that says it was used.
+  expect(String((await h.request(callback)).body)).toContain('expired or was already used')
   const late = `/oauth/callback?state=${encodeURIComponent(stateOf(started[1]!))}&code=whatever`
   expect(String((await h.request(late)).body)).toContain('expired or was already used')
 
-  // A full install still works end to end.
+  // A full install still works end to end; its state stays, used, until it expires.
   await h.installMerchant()
-  expect(await rows()).toBe(1)
+  expect(await rows()).toBe(2)
+  expect((await h.db().select().from(oauthStates)).filter((r) => r.usedAt)).toHaveLength(1)
+
+  // With no installs coming to sweep them, the hourly purge job clears expired states.
+  h.emulator!.advance(10 * 60 + 1)
+  await h.queue.send('purge-account', {})
+  await waitFor(async () => (await rows()) === 0, { what: 'the purge job sweeps expired states' })
 })

@@ -125,7 +125,7 @@ test('replayed, foreign or missing state, missing code and denied consent get 40
   expect((await h.request(redirect.pathname + redirect.search)).status).toBe(200)
   const replay = await h.request(redirect.pathname + redirect.search)
   expect(replay.status).toBe(400)
-  expect(replay.body).toContain('expired or was already used')
+  expect(replay.body).toContain('This install link was already used')
   const installedCount = (await h.db().select().from(accounts)).length
 
   // Foreign state: signed by someone else.

@@ -72,7 +72,7 @@ export const webhookSecrets = pgTable('webhook_secrets', {
   createdAt: createdAt(),
 })
 
-/** OAuth `state` nonces: single use, expiring. */
+/** OAuth `state` nonces: single use (used_at set by the callback that uses one), expiring. */
 export const oauthStates = pgTable('oauth_states', {
   nonce: text('nonce').primaryKey(),
   livemode: boolean('livemode').notNull(),

@@ -47,12 +47,18 @@ export function oauthRoutes(deps: AppDeps) {
 
       if (!query.state)
         return fail('The install link is incomplete (no state). Start the install again.')
-      const mode = await consumeOAuthState(deps, query.state)
-      if (!mode) {
+      const state = await consumeOAuthState(deps, query.state)
+      if (!state.ok && state.why === 'used') {
+        return fail(
+          'This install link was already used: each link installs once. If Holdfast is not installed yet, start the install again from the Stripe App Marketplace.'
+        )
+      }
+      if (!state.ok) {
         return fail(
           'This install link has expired or was already used. Start the install again from the Stripe App Marketplace.'
         )
       }
+      const { mode } = state
       if (query.error) {
         const why =
           query.error === 'access_denied'
