@@ -1,12 +1,11 @@
 // The caller's own installation: status, API-key activation, disconnect.
-import { and, eq } from 'drizzle-orm'
 import { Hono } from 'hono'
 import { z } from 'zod'
 import { saveApiKey } from '../../accounts/credentials'
 import { checkApiKey } from '../../accounts/api-key-check'
+import { findInstallation } from '../../accounts/installation'
 import { permissionsOfCaller } from '../../accounts/roles'
 import { uninstallAccount } from '../../accounts/uninstall'
-import { accounts } from '../../db/schema'
 import { AppError } from '../../errors'
 import { queueImportAfterInstall } from '../../sync/backfill'
 import type { AppDeps, Caller } from '../../kernel/deps'
@@ -27,7 +26,7 @@ export function accountRoutes(deps: AppDeps) {
   return new Hono<AppEnv>()
     .get('/account', async (c) => {
       const caller = c.get('caller')
-      const account = await findAccount(deps, caller)
+      const account = await findInstallation(deps, caller)
       return c.json({
         accountId: caller.accountId,
         mode: caller.mode,
@@ -62,7 +61,7 @@ export function accountRoutes(deps: AppDeps) {
     })
     .post('/account/disconnect', async (c) => {
       const caller = c.get('caller')
-      const account = await findAccount(deps, caller)
+      const account = await findInstallation(deps, caller)
       if (!account || account.status === 'uninstalled') {
         throw new AppError(
           'not_found',
@@ -72,14 +71,6 @@ export function accountRoutes(deps: AppDeps) {
       await uninstallAccount(deps, caller, 'disconnected')
       return c.json({ disconnected: true })
     })
-}
-
-async function findAccount(deps: AppDeps, caller: Caller) {
-  const [account] = await deps.db
-    .select()
-    .from(accounts)
-    .where(and(eq(accounts.accountId, caller.accountId), eq(accounts.livemode, caller.livemode)))
-  return account
 }
 
 function assertKeyMode(apiKey: string, caller: Caller) {
